@@ -1,0 +1,48 @@
+# elearn — two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= $(or $(ELEARN_PORT),5000)
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PYTEST_ARGS ?=
+
+.PHONY: install install-test browser run test check bench clean
+
+## install: create .venv and install elearn with its dependencies (safe to repeat)
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+## install-test: the test dependencies too
+install-test: $(VENV)/.installed-test browser
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $@
+
+## browser: Debian's chromium for the browser tests (Playwright cannot download its own here)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+## run: create or upgrade the database, then serve on http://127.0.0.1:$(PORT)
+run: install
+	$(BIN)/elearn init
+	$(BIN)/elearn run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
+
+## test: the whole suite, browser tests included
+test: install-test
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## check: validate the shipped modules
+check: install
+	$(BIN)/elearn check modules --strict
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,38 @@
+"""The ``elearn`` command line: Flask's CLI group with the project's commands attached.
+
+Commands are thin: they call the same domain functions as the web pages.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from elearn import create_app
+
+
+def _create_app():  # noqa: ANN202 - FlaskGroup factory signature
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=True, help="elearn: formation en ligne.")
+def main() -> None:
+    """Entry point of the ``elearn`` console script."""
+
+
+def _register() -> None:
+    from elearn.cli import db as db_commands
+    from elearn.cli import users as user_commands
+
+    main.add_command(db_commands.db)
+    main.add_command(db_commands.init)
+    main.add_command(user_commands.users)
+    try:
+        from elearn.cli import content as content_commands
+    except ImportError:  # the content tools are optional only while they are being built
+        return
+    for command in content_commands.commands:
+        main.add_command(command)
+
+
+_register()

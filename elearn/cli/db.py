@@ -1,0 +1,71 @@
+"""``elearn db ...`` and ``elearn init``: create or upgrade the database, first administrator."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import select
+
+from elearn import accounts, migrate
+from elearn.db import get_engine, session_scope
+from elearn.models import Role, User
+
+
+@click.group()
+def db() -> None:
+    """Database schema (migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@with_appcontext
+def upgrade_command(revision: str) -> None:
+    """Create the database or bring it up to date. Safe to run again; never loses data."""
+    migrate.upgrade(get_engine(), revision)
+    click.echo(f"Base de données à jour (révision {migrate.current_revision(get_engine())}).")
+
+
+@db.command("current")
+@with_appcontext
+def current_command() -> None:
+    """Show the schema revision of the database and the latest one available."""
+    click.echo(f"actuelle : {migrate.current_revision(get_engine())} ; dernière : {migrate.head_revision()}")
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True)
+@with_appcontext
+def revision_command(message: str) -> None:
+    """(Developers) write a migration from the difference between the models and the database."""
+    migrate.autogenerate(get_engine(), message)
+
+
+def ensure_first_admin() -> tuple[str, str] | None:
+    """Create an administrator when none exists; return (email, password) the one time it does."""
+    with session_scope() as session:
+        if session.exec(select(User).where(User.role == Role.ADMIN.value)).first() is not None:
+            return None
+        email = current_app.config["ELEARN_ADMIN_EMAIL"]
+        password = accounts.generate_password()
+        accounts.create_user(
+            session, email=email, full_name="Administrateur", password=password, role=Role.ADMIN
+        )
+        return email, password
+
+
+@click.command("init")
+@with_appcontext
+def init() -> None:
+    """Upgrade the database and, on the very first run, create an administrator (password shown once)."""
+    migrate.upgrade(get_engine())
+    created = ensure_first_admin()
+    if created:
+        email, password = created
+        banner = "=" * 64
+        click.echo(
+            f"{banner}\nCompte administrateur créé (ce mot de passe ne sera plus affiché) :\n"
+            f"  e-mail       : {email}\n  mot de passe : {password}\n{banner}"
+        )
+    else:
+        click.echo("Base de données à jour.")

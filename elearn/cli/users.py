@@ -1,0 +1,60 @@
+"""``elearn users ...``: manage accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from elearn import accounts
+from elearn.db import session_scope
+from elearn.models import Role
+
+
+@click.group()
+def users() -> None:
+    """Accounts."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.LEARNER.value, show_default=True)
+@click.option("--name", "full_name", default=None, help="Full name as printed on certificates.")
+@click.option("--profession", default="")
+@click.option("--password", default=None, help="Password (generated and printed when omitted).")
+@with_appcontext
+def create(email: str, role: str, full_name: str | None, profession: str, password: str | None) -> None:
+    """Create an account; prints the generated password once."""
+    generated = password is None
+    password = password or accounts.generate_password()
+    with session_scope() as session:
+        try:
+            user = accounts.create_user(
+                session,
+                email=email,
+                full_name=full_name or email.split("@")[0],
+                profession=profession,
+                password=password,
+                role=Role(role),
+            )
+        except accounts.AccountError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Compte créé : {user.email} ({Role(role).label}).")
+    if generated:
+        click.echo(f"Mot de passe : {password}")
+
+
+@users.command("reset-link")
+@click.argument("email")
+@with_appcontext
+def reset_link(email: str) -> None:
+    """Print a single-use password-reset link (valid 48 hours) for EMAIL."""
+    from flask import current_app, url_for
+
+    with session_scope() as session:
+        user = accounts.find_user_by_email(session, email)
+        if user is None:
+            raise click.ClickException(f"Aucun compte pour {email}.")
+        token = accounts.issue_reset_token(session, user, actor=None)
+    base = current_app.config.get("ELEARN_BASE_URL") or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base):
+        click.echo(url_for("auth.reset_password", token=token, _external=True))

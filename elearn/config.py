@@ -1,0 +1,73 @@
+"""Application configuration, read from ``ELEARN_*`` environment variables with safe defaults.
+
+Everything an operator may change lives here, so a deployment is described by its environment alone.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Project root when running from a checkout: modules/ and media/ live beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Return the secret key kept in ``instance/secret_key``, creating it on first use.
+
+    Keeping it on disk (mode 0600) means sessions and remember-me cookies survive a restart without the
+    operator having to invent a key; ``ELEARN_SECRET_KEY`` overrides it for multi-machine deployments.
+    """
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+@dataclass
+class Settings:
+    """The settings the application factory turns into Flask config keys."""
+
+    instance_path: Path = field(default_factory=lambda: Path(_env("ELEARN_INSTANCE_DIR", str(PROJECT_ROOT / "instance"))))
+    database_url: str | None = field(default_factory=lambda: _env("ELEARN_DATABASE_URL"))
+    secret_key: str | None = field(default_factory=lambda: _env("ELEARN_SECRET_KEY"))
+    modules_dir: Path = field(default_factory=lambda: Path(_env("ELEARN_MODULES_DIR", str(PROJECT_ROOT / "modules"))))
+    media_dir: Path = field(default_factory=lambda: Path(_env("ELEARN_MEDIA_DIR", str(PROJECT_ROOT / "media"))))
+    admin_email: str = field(default_factory=lambda: _env("ELEARN_ADMIN_EMAIL", "admin@example.org") or "")
+    secure_cookies: bool = field(default_factory=lambda: _env("ELEARN_SECURE_COOKIES", "0") == "1")
+    base_url: str | None = field(default_factory=lambda: _env("ELEARN_BASE_URL"))
+
+    def to_flask(self) -> dict[str, object]:
+        """Map the settings onto the Flask config dictionary."""
+        instance = self.instance_path
+        database_url = self.database_url or f"sqlite:///{instance / 'elearn.sqlite3'}"
+        return {
+            "SECRET_KEY": self.secret_key or load_or_create_secret_key(instance),
+            "ELEARN_INSTANCE_DIR": str(instance),
+            "ELEARN_DATABASE_URL": database_url,
+            "ELEARN_MODULES_DIR": str(self.modules_dir),
+            "ELEARN_MEDIA_DIR": str(self.media_dir),
+            "ELEARN_ADMIN_EMAIL": self.admin_email,
+            "ELEARN_BASE_URL": self.base_url,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.secure_cookies,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SECURE": self.secure_cookies,
+            "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+            "WTF_CSRF_TIME_LIMIT": None,
+            "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        }

@@ -1,0 +1,10 @@
+"""Database tables, one module per domain. Importing this package registers every table on the metadata."""
+
+from sqlmodel import SQLModel
+
+from elearn.models.audit import AuditEvent
+from elearn.models.user import PasswordResetRequest, PasswordResetToken, Role, User
+
+metadata = SQLModel.metadata
+
+__all__ = ["AuditEvent", "PasswordResetRequest", "PasswordResetToken", "Role", "User", "metadata"]

@@ -1,0 +1,81 @@
+"""Accounts: people who log in, their role, and password-reset links issued by administrators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from elearn.models.base import utcnow
+
+
+class Role(StrEnum):
+    """What a person may do. Ordered by privilege for display only; checks are explicit."""
+
+    LEARNER = "learner"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """French label shown in the interface."""
+        return {"learner": "Apprenant·e", "trainer": "Formateur·rice", "admin": "Administrateur·rice"}[self.value]
+
+
+class User(SQLModel, table=True):
+    """A person with an account. ``full_name`` is printed as-is on certificates."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    full_name: str = Field(max_length=120)
+    profession: str = Field(default="", max_length=120)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(default=Role.LEARNER.value, max_length=16, index=True)
+    is_active: bool = Field(default=True)
+    #: Changing this value logs the person out everywhere (password change, deactivation).
+    session_version: int = Field(default=1)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_login_at: datetime | None = None
+
+    # Flask-Login protocol -------------------------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        """Session identifier: id plus session version, so bumping the version invalidates sessions."""
+        return f"{self.id}:{self.session_version}"
+
+    # Roles ----------------------------------------------------------------------------------------
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role_enum in roles
+
+
+class PasswordResetRequest(SQLModel, table=True):
+    """A learner's "forgot my password" request, waiting for an administrator to issue a link."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    handled_at: datetime | None = None
+
+
+class PasswordResetToken(SQLModel, table=True):
+    """A single-use reset link. Only the SHA-256 of the token is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")

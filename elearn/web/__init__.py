@@ -1,0 +1,1 @@
+"""Web faces of elearn: one thin blueprint per audience (auth, learn, trainer, admin, public)."""

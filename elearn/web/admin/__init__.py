@@ -1,0 +1,5 @@
+"""Administrators' pages: accounts (and, later, completions, exports, audit trail)."""
+
+from elearn.web.admin.routes import bp
+
+__all__ = ["bp"]

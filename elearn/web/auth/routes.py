@@ -1,0 +1,105 @@
+"""Routes of the accounts pages. Rules live in :mod:`elearn.accounts`; these only translate HTTP."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from elearn import accounts
+from elearn.db import get_session
+from elearn.web.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths are followed after log-in (no open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _start_session(user, remember: bool) -> None:  # noqa: ANN001 - a User
+    """Log in on a fresh session so a pre-login session id cannot be reused (session fixation)."""
+    session.clear()
+    login_user(user, remember=remember)
+    session.permanent = True
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = RegistrationForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                get_session(),
+                email=form.email.data,
+                full_name=form.full_name.data,
+                profession=form.profession.data or "",
+                password=form.password.data,
+            )
+        except accounts.AccountError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            _start_session(user, remember=False)
+            flash("Bienvenue ! Votre compte est créé.", "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/register.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        user = accounts.authenticate(get_session(), form.email.data, form.password.data)
+        if user is not None:
+            _start_session(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")) or url_for("public.home"))
+        failed = True
+    status = 401 if failed else (400 if form.errors else 200)
+    return render_template("auth/login.html", form=form, failed=failed), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash("Vous êtes déconnecté·e.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(get_session(), form.email.data)
+        return render_template("auth/forgot_sent.html")
+    return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    db = get_session()
+    if accounts.check_reset_token(db, token) is None:
+        return render_template("auth/reset_invalid.html"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(db, token, form.password.data)
+        except accounts.AccountError as error:
+            form.password.errors.append(error.message)
+        else:
+            logout_user()
+            session.clear()
+            flash("Votre mot de passe est changé. Connectez-vous avec le nouveau.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 400 if form.errors else 200

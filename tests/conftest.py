@@ -1,0 +1,99 @@
+"""Shared fixtures: an app on a fresh database per test, its client and CLI runner, and users.
+
+Browser tests (tests/e2e) add a live server; their fixtures live in tests/e2e/conftest.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from elearn import create_app, migrate
+from elearn.accounts import create_user
+from elearn.db import get_engine, session_scope
+from elearn.models import Role, User
+
+TESTS_DIR = Path(__file__).parent
+FIXTURE_MODULES = TESTS_DIR / "fixtures" / "modules"
+FIXTURE_MEDIA = TESTS_DIR / "fixtures" / "media"
+PASSWORD = "correct horse battery"
+
+
+def make_test_app(tmp_path: Path, **overrides: object):
+    """An application on its own SQLite file, schema created through the real migrations."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "ELEARN_INSTANCE_DIR": str(tmp_path / "instance"),
+        "ELEARN_DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "ELEARN_MODULES_DIR": str(FIXTURE_MODULES),
+        "ELEARN_MEDIA_DIR": str(FIXTURE_MEDIA),
+    }
+    config.update(overrides)
+    config = {key: value for key, value in config.items() if value is not None}
+    app = create_app(config)
+    migrate.upgrade(get_engine(app))
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_test_app(tmp_path)
+    yield app
+    get_engine(app).dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def add_user(app, email: str, role: Role = Role.LEARNER, full_name: str = "Camille Martin", **extra: str) -> User:
+    """Create a user directly through the domain layer."""
+    with app.app_context(), session_scope() as session:
+        return create_user(session, email=email, full_name=full_name, password=PASSWORD, role=role, **extra)
+
+
+class AuthActions:
+    """Log in and out through the real forms (flaskr's pattern)."""
+
+    def __init__(self, client) -> None:  # noqa: ANN001
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD):  # noqa: ANN201
+        return self._client.post("/login", data={"email": email, "password": password})
+
+    def logout(self):  # noqa: ANN201
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def learner(app):
+    return add_user(app, "apprenant@exemple.fr", Role.LEARNER, "Camille Martin", profession="Infirmière")
+
+
+@pytest.fixture
+def other_learner(app):
+    return add_user(app, "autre@exemple.fr", Role.LEARNER, "Dominique Petit")
+
+
+@pytest.fixture
+def trainer(app):
+    return add_user(app, "formateur@exemple.fr", Role.TRAINER, "Sacha Durand")
+
+
+@pytest.fixture
+def admin(app):
+    return add_user(app, "admin@exemple.fr", Role.ADMIN, "Alex Bernard")
