@@ -19,7 +19,7 @@ def alembic_config() -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to ``revision``; migrations only ever add or transform, never drop data."""
     config = alembic_config()
     with engine.begin() as connection:
@@ -27,13 +27,15 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> set[str]:
+    """Revisions the database is at (one per branch of the migration history)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return set(MigrationContext.configure(connection).get_current_heads())
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> set[str]:
+    """The newest revisions available in the code."""
+    return set(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
 def autogenerate(engine: Engine, message: str) -> None:

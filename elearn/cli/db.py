@@ -18,19 +18,20 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head", show_default=True, help="Target revision.")
+@click.option("--revision", default="heads", show_default=True, help="Target revision.")
 @with_appcontext
 def upgrade_command(revision: str) -> None:
     """Create the database or bring it up to date. Safe to run again; never loses data."""
     migrate.upgrade(get_engine(), revision)
-    click.echo(f"Base de données à jour (révision {migrate.current_revision(get_engine())}).")
+    click.echo(f"Base de données à jour (révision {', '.join(sorted(migrate.current_revisions(get_engine())))}).")
 
 
 @db.command("current")
 @with_appcontext
 def current_command() -> None:
     """Show the schema revision of the database and the latest one available."""
-    click.echo(f"actuelle : {migrate.current_revision(get_engine())} ; dernière : {migrate.head_revision()}")
+    current = ", ".join(sorted(migrate.current_revisions(get_engine()))) or "aucune"
+    click.echo(f"actuelle : {current} ; dernière : {', '.join(sorted(migrate.head_revisions()))}")
 
 
 @db.command("revision")

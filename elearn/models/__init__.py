@@ -3,8 +3,16 @@
 from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
+from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.user import PasswordResetRequest, PasswordResetToken, Role, User
 
 metadata = SQLModel.metadata
 
-__all__ = ["AuditEvent", "PasswordResetRequest", "PasswordResetToken", "Role", "User", "metadata"]
+__all__ = [
+    "ActiveTime",
+    "ActivityClock",
+    "ModuleProgress",
+    "QuizAttempt",
+    "SectionProgress",
+    "AuditEvent",
+    "PasswordResetRequest", "PasswordResetToken", "Role", "User", "metadata"]
