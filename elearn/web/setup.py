@@ -63,11 +63,10 @@ def nav_items(app: Flask) -> list[tuple[str, str, set[str]]]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from elearn.web import admin, auth, public
+    from elearn.web import admin, auth, learn, public, trainer
 
-    app.register_blueprint(public.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.bp)
+    for blueprint in (public.bp, auth.bp, learn.bp, trainer.bp, admin.bp):
+        app.register_blueprint(blueprint)
 
 
 def register_error_pages(app: Flask) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import col, select
 
 from elearn import accounts
 from elearn.db import get_session
 from elearn.models import Role, User
-from elearn.web.access import restrict_blueprint
+from elearn.web.admin import bp
 from elearn.web.admin.forms import ConfirmForm, RoleForm
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-restrict_blueprint(bp, Role.ADMIN)
 
 
 @bp.route("/")

@@ -1,5 +1,7 @@
 """Accounts: registration, log-in, log-out and password resets."""
 
-from elearn.web.auth.routes import bp
+from flask import Blueprint
 
-__all__ = ["bp"]
+bp = Blueprint("auth", __name__)
+
+from elearn.web.auth import routes  # noqa: E402,F401 - registers the routes on bp

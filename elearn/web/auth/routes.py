@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from elearn import accounts
 from elearn.db import get_session
+from elearn.web.auth import bp
 from elearn.web.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
-
-bp = Blueprint("auth", __name__)
 
 
 def safe_next(target: str | None) -> str | None:

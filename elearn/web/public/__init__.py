@@ -1,5 +1,7 @@
-"""Pages anyone may open: home, health check (and, later, certificate verification)."""
+"""Pages anyone may open: home, health check, certificate verification."""
 
-from elearn.web.public.routes import bp
+from flask import Blueprint
 
-__all__ = ["bp"]
+bp = Blueprint("public", __name__)
+
+from elearn.web.public import routes  # noqa: E402,F401 - registers the routes on bp

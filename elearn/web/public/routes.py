@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user
 
 from elearn.db import database_is_reachable
-
-bp = Blueprint("public", __name__)
+from elearn.web.public import bp
 
 
 @bp.route("/")

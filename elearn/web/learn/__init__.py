@@ -1,0 +1,7 @@
+"""Learners' pages: catalog, reader, quizzes, progress, time on task."""
+
+from flask import Blueprint
+
+bp = Blueprint("learn", __name__)
+
+from elearn.web.learn import routes  # noqa: E402,F401 - registers the routes on bp

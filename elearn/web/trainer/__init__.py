@@ -1,0 +1,11 @@
+"""Trainers' pages: module validation status and previews."""
+
+from flask import Blueprint
+
+from elearn.models import Role
+from elearn.web.access import restrict_blueprint
+
+bp = Blueprint("trainer", __name__, url_prefix="/trainer")
+restrict_blueprint(bp, Role.TRAINER, Role.ADMIN)
+
+from elearn.web.trainer import routes  # noqa: E402,F401 - registers the routes on bp
