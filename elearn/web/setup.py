@@ -8,7 +8,7 @@ from flask import Flask, render_template
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from elearn import __version__, accounts
+from elearn import __version__, accounts, formatting
 from elearn.db import get_session
 
 csrf = CSRFProtect()
@@ -29,6 +29,10 @@ def _load_user(session_id: str):  # noqa: ANN202 - Flask-Login protocol
 def init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
+
+    app.add_template_filter(formatting.format_duration, "duration")
+    app.add_template_filter(formatting.date_fr, "date_fr")
+    app.add_template_filter(formatting.datetime_fr, "datetime_fr")
 
     @app.context_processor
     def _globals() -> dict[str, object]:

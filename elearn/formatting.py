@@ -1,0 +1,48 @@
+"""French formatting of dates and durations, shared by pages, exports and certificates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+#: Learners and administrators read times in metropolitan French time.
+DISPLAY_TZ = ZoneInfo("Europe/Paris")
+
+MONTHS = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+
+
+def local(moment: datetime) -> datetime:
+    """A stored (UTC, possibly naive from SQLite) datetime in French local time."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(DISPLAY_TZ)
+
+
+def date_fr(value: date | datetime | None) -> str:
+    """« 22 novembre 2026 » (« 1er » for the first of the month)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def datetime_fr(value: datetime | None) -> str:
+    """« 22 novembre 2026 à 14 h 05 »."""
+    if value is None:
+        return ""
+    moment = local(value)
+    return f"{date_fr(moment.date())} à {moment.hour} h {moment.minute:02d}"
+
+
+def format_duration(seconds: int | float | None) -> str:
+    """« 1 h 05 min », « 12 min », « moins d'une minute », « 0 min »."""
+    seconds = int(seconds or 0)
+    minutes = seconds // 60
+    if minutes == 0:
+        return "moins d'une minute" if seconds else "0 min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
