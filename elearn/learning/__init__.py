@@ -1,0 +1,1 @@
+"""Learning rules: what a learner has read, answered, completed, and for how long. No Flask here."""

@@ -1,0 +1,112 @@
+"""Active time can never exceed wall-clock time, whatever the browser sends."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, func, select
+
+from elearn.db import get_engine, session_scope
+from elearn.learning import tracking
+from elearn.models import ActiveTime, ModuleProgress, SectionProgress
+
+T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def total(app, user_id: int) -> int:
+    with app.app_context(), session_scope() as session:
+        return session.exec(select(func.coalesce(func.sum(ActiveTime.seconds), 0)).where(ActiveTime.user_id == user_id)).one()
+
+
+def beat(app, user_id: int, seconds: int, at: datetime, section: str = "intro") -> int:
+    with app.app_context(), session_scope() as session:
+        return tracking.record_heartbeat(session, user_id, "mod", section, seconds, now=at)
+
+
+def test_regular_heartbeats_are_credited(app, learner):
+    for i in range(1, 5):
+        assert beat(app, learner.id, 15, T0 + timedelta(seconds=15 * i)) == 15
+    assert total(app, learner.id) == 60
+
+
+def test_heartbeats_faster_than_real_time_are_capped(app, learner):
+    beat(app, learner.id, 15, T0)
+    # Ten heartbeats claiming 15 s each within 10 real seconds credit at most 10 s more.
+    for i in range(1, 11):
+        beat(app, learner.id, 15, T0 + timedelta(seconds=i))
+    assert total(app, learner.id) == 15 + 10
+
+
+def test_a_single_heartbeat_cannot_claim_more_than_the_cap(app, learner):
+    assert beat(app, learner.id, 3600, T0) == tracking.MAX_HEARTBEAT_SECONDS
+    assert beat(app, learner.id, 3600, T0 + timedelta(hours=2)) == tracking.MAX_HEARTBEAT_SECONDS
+
+
+def test_replayed_heartbeat_adds_nothing(app, learner):
+    beat(app, learner.id, 15, T0)
+    assert beat(app, learner.id, 15, T0) == 0
+    assert beat(app, learner.id, 15, T0 - timedelta(seconds=30)) == 0  # an old one replayed later
+    assert total(app, learner.id) == 15
+
+
+def test_two_tabs_do_not_count_the_same_minute_twice(app, learner):
+    beat(app, learner.id, 15, T0, section="a")
+    # Two tabs, each sending 15 s every 15 s over one minute: 60 s of wall time, not 120.
+    for i in range(1, 5):
+        at = T0 + timedelta(seconds=15 * i)
+        beat(app, learner.id, 15, at, section="a")
+        beat(app, learner.id, 15, at + timedelta(milliseconds=200), section="b")
+    assert total(app, learner.id) == 15 + 60
+
+
+def test_learners_have_separate_clocks(app, learner, other_learner):
+    beat(app, learner.id, 15, T0)
+    assert beat(app, other_learner.id, 15, T0) == 15
+
+
+def test_time_is_split_by_section_and_day(app, learner):
+    beat(app, learner.id, 10, T0, section="a")
+    beat(app, learner.id, 10, T0 + timedelta(seconds=20), section="b")
+    beat(app, learner.id, 10, T0 + timedelta(days=1), section="b")
+    with app.app_context(), session_scope() as session:
+        rows = {(r.section_id, r.day.isoformat()): r.seconds for r in session.exec(select(ActiveTime))}
+    assert rows == {("a", "2026-11-02"): 10, ("b", "2026-11-02"): 10, ("b", "2026-11-03"): 10}
+
+
+def test_concurrent_heartbeats_never_exceed_wall_clock(app, learner):
+    """Threads hammering the same learner at the same instant credit one heartbeat's worth."""
+    beat(app, learner.id, 15, T0)
+    at = T0 + timedelta(seconds=15)
+    results: list[int] = []
+
+    def worker() -> None:
+        with Session(get_engine(app)) as session:
+            results.append(tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=at))
+
+    threads = [threading.Thread(target=worker) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 15
+    assert total(app, learner.id) == 30
+
+
+def test_visit_records_position_and_activity_without_time(app, learner):
+    with app.app_context(), session_scope() as session:
+        tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
+        tracking.record_visit(session, learner.id, "mod", "suite", now=T0 + timedelta(minutes=5))
+        progress = session.exec(select(ModuleProgress)).one()
+        assert progress.last_section_id == "suite"
+        assert len(session.exec(select(SectionProgress)).all()) == 2
+        assert all(r.read_at is None for r in session.exec(select(SectionProgress)))
+    assert total(app, learner.id) == 0
+
+
+def test_section_read_once(app, learner):
+    with app.app_context(), session_scope() as session:
+        tracking.mark_section_read(session, learner.id, "mod", "intro", now=T0)
+        tracking.mark_section_read(session, learner.id, "mod", "intro", now=T0 + timedelta(hours=1))
+        row = session.exec(select(SectionProgress)).one()
+        assert tracking.as_utc(row.read_at) == T0
