@@ -3,7 +3,9 @@
 from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
+from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
+from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
 from elearn.models.user import PasswordResetRequest, PasswordResetToken, Role, User
 
 metadata = SQLModel.metadata
@@ -15,4 +17,6 @@ __all__ = [
     "QuizAttempt",
     "SectionProgress",
     "AuditEvent",
+    "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
+    "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
     "PasswordResetRequest", "PasswordResetToken", "Role", "User", "metadata"]
