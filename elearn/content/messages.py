@@ -1,0 +1,144 @@
+"""Every message the pipeline shows to trainers, in French, in one catalogue.
+
+Keeping them together makes the wording consistent, lets ``docs/authoring.md`` list them all (a test
+checks it does) and keeps French out of the parsing code.
+"""
+
+from __future__ import annotations
+
+from elearn.content.model import Problem, Severity
+
+#: name -> (severity, template); templates use ``str.format`` fields.
+CATALOGUE: dict[str, tuple[Severity, str]] = {
+    # Files and module names
+    "unreadable": ("error", "fichier illisible ({detail})"),
+    "not_utf8": ("error", "le fichier n'est pas enregistré en UTF-8 : réenregistrez-le en UTF-8"),
+    "bad_module_name": (
+        "error",
+        "nom de module invalide « {name} » : écrivez NN-nom-du-module (chiffres, puis minuscules sans accent, "
+        "chiffres et tirets)",
+    ),
+    "missing_index": ("error", "dossier de module sans fichier index.md (il porte l'en-tête du module)"),
+    "render_failed": ("error", "le module n'a pas pu être mis en page ({detail}) : signalez-le à l'équipe technique"),
+    "duplicate_slug": ("error", "deux modules s'appellent « {slug} » : celui-ci et {other}"),
+    # Front matter
+    "front_missing": (
+        "error",
+        "en-tête manquant : le fichier doit commencer par une ligne « --- », les clés (titre, resume…), "
+        "puis une ligne « --- »",
+    ),
+    "front_unclosed": ("error", "en-tête non fermé : ajoutez une ligne « --- » après la dernière clé"),
+    "yaml_invalid": (
+        "error",
+        "en-tête illisible (YAML) : {detail} ; vérifiez les deux-points, l'indentation et les guillemets",
+    ),
+    "front_not_mapping": ("error", "l'en-tête doit être une suite de lignes « clé: valeur »"),
+    "front_duplicate_key": ("error", "clé « {key} » en double dans l'en-tête"),
+    "front_unknown_key": ("error", "clé inconnue « {key} » dans l'en-tête (clés permises : {allowed}){hint}"),
+    "front_missing_key": ("error", "clé obligatoire « {key} » absente de l'en-tête ({meaning})"),
+    "front_bad_text": ("error", "« {key} » doit être un texte non vide"),
+    "front_bad_int": ("error", "« {key} » doit être un nombre entier {constraint} (trouvé : {value})"),
+    "front_bad_list": ("error", "« {key} » doit être une liste de textes, un élément par ligne « - … »"),
+    "front_empty_list": ("error", "« {key} » doit contenir au moins un élément"),
+    "front_bad_bool": ("error", "« {key} » doit valoir true ou false (trouvé : {value})"),
+    "duplicate_order": ("error", "« ordre: {order} » est déjà utilisé par {other} : chaque module a son numéro"),
+    "prerequisite_self": ("error", "le module « {slug} » ne peut pas être son propre prérequis"),
+    "prerequisite_unknown": ("error", "prérequis inconnu « {slug} » (modules existants : {known})"),
+    "prerequisite_cycle": ("error", "prérequis en boucle : {cycle}"),
+    # Structure
+    "text_outside_section": (
+        "error",
+        "texte avant le premier titre de section « ## » : placez-le sous un titre (seul index.md ou le "
+        "fichier unique du module peut avoir une introduction)",
+    ),
+    "no_section": ("error", "le module n'a aucune section : ajoutez au moins un titre « ## Titre »"),
+    "empty_section_title": ("error", "titre de section vide après « ## »"),
+    "bad_section_id": (
+        "error",
+        "identifiant de section invalide « {id} » : minuscules sans accent, chiffres et tirets seulement",
+    ),
+    "duplicate_section_id": (
+        "error",
+        "identifiant de section « {id} » déjà utilisé ({other}) : changez le titre ou ajoutez {{#autre-identifiant}}",
+    ),
+    "long_section": (
+        "warning",
+        "section très longue ({words} mots, plus de {limit}) : découpez-la en plusieurs sections « ## »",
+    ),
+    "empty_section": ("warning", "section « {title} » vide"),
+    # ::: blocks
+    "unknown_block": ("error", "type de bloc inconnu « {kind} » (types permis : {allowed})"),
+    "unclosed_block": ("error", "bloc « ::: {kind} » non fermé : ajoutez une ligne « ::: » à la fin du bloc"),
+    "nested_block": (
+        "error",
+        "bloc « ::: {kind} » ouvert dans le bloc de la ligne {line} : fermez d'abord celui-ci par « ::: »",
+    ),
+    "stray_close": ("error", "« ::: » ne ferme aucun bloc ouvert"),
+    "block_outside_section": ("error", "un bloc « {kind} » doit se trouver dans une section « ## »"),
+    # Quizzes
+    "quiz_text_before_question": (
+        "error",
+        "texte avant la première question : chaque question commence par une ligne « ### »",
+    ),
+    "quiz_no_question": ("error", "quiz sans question : chaque question commence par une ligne « ### »"),
+    "question_empty": ("error", "question sans texte après « ### »"),
+    "question_no_choice": ("error", "la question « {prompt} » n'a aucun choix (lignes « - ( ) … » ou « - [ ] … »)"),
+    "question_one_choice": ("error", "la question « {prompt} » n'a qu'un choix : il en faut au moins deux"),
+    "question_mixed": (
+        "error",
+        "la question « {prompt} » mélange « ( ) » (une seule réponse) et « [ ] » (plusieurs réponses) : "
+        "choisissez l'un ou l'autre",
+    ),
+    "question_no_correct": (
+        "error",
+        "la question « {prompt} » n'a pas de bonne réponse : marquez-la « (x) » ou « [x] »",
+    ),
+    "question_many_correct": (
+        "error",
+        "la question « {prompt} » à réponse unique a {count} bonnes réponses : gardez-en une, "
+        "ou écrivez les choix « [ ] » pour plusieurs réponses",
+    ),
+    "question_bad_weight": ("error", "poids invalide « {value} » : écrivez par exemple {{poids=2}} (nombre positif)"),
+    "choice_empty": ("error", "choix sans texte"),
+    "quiz_unexpected_line": (
+        "error",
+        "ligne inattendue dans le quiz : après les choix viennent seulement « Explication : … » "
+        "ou la question suivante « ### » (un « Retour : » se place sous son choix, en retrait de deux espaces)",
+    ),
+    "reflection_no_question": ("error", "bloc « reflexion » sans question : écrivez-la sur une ligne « ### »"),
+    "reflection_two_questions": (
+        "error",
+        "un bloc « reflexion » pose une seule question « ### » : ouvrez un autre bloc pour la suivante",
+    ),
+    "reflection_text_before": ("error", "texte avant la question du bloc « reflexion » (ligne « ### »)"),
+    # Media and links
+    "image_no_alt": (
+        "error",
+        "image sans texte alternatif « {src} » : décrivez-la entre les crochets ![…], ou ajoutez "
+        "{{.decorative}} après l'image si elle est purement décorative",
+    ),
+    "image_decorative": (
+        "warning",
+        "image décorative « {src} » sans texte alternatif : vérifiez qu'elle n'apporte aucune information",
+    ),
+    "media_no_alt": ("error", "{kind} sans titre accessible « {src} » : écrivez son sujet entre les crochets ![…]"),
+    "media_outside": (
+        "error",
+        "média hors du dossier media/ « {src} » : copiez le fichier dans media/ et écrivez media/nom-du-fichier",
+    ),
+    "media_missing": ("error", "fichier média introuvable « {src} » (cherché dans {media_dir})"),
+    "link_unknown_module": ("error", "lien vers un module inconnu « {slug} »"),
+    "link_unknown_section": ("error", "lien vers une section inconnue « #{section} » du module « {slug} »"),
+    "link_unknown_local": ("error", "lien vers une section inconnue « #{section} » de ce module"),
+}
+
+
+def problem(name: str, path: str, line: int, **fields: object) -> Problem:
+    """Build the Problem ``name`` of the catalogue, filling its template with ``fields``."""
+    severity, template = CATALOGUE[name]
+    return Problem(path, line, template.format(**fields), severity)
+
+
+def quote_list(items: list[str] | tuple[str, ...]) -> str:
+    """``a, b, c`` for a message, or ``aucun`` when there is nothing to list."""
+    return ", ".join(items) if items else "aucun"
