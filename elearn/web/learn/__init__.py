@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("learn", __name__)
 
 from elearn.web.learn import routes  # noqa: E402,F401 - registers the routes on bp
+from elearn.web.learn import reflection  # noqa: E402,F401 - reflection answers (autosave, sharing)

@@ -1,0 +1,1 @@
+"""Reflection activities: learners' answers, anonymous sharing with trainers, workshop syntheses. No Flask here."""

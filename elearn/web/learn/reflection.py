@@ -1,0 +1,101 @@
+"""Reflection answers in the reader: autosave (JSON or beacon), a classic form without JavaScript, sharing.
+
+The section page includes ``learn/_reflection.html`` for each reflection block; the partial finds the
+learner's answer through the ``reflection_answer`` template global, so the reader needs no extra wiring.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, jsonify, redirect, request
+from flask_login import current_user, login_required
+
+from elearn.db import get_session
+from elearn.formatting import datetime_fr, local
+from elearn.models import ReflectionAnswer
+from elearn.network.detect import find_identifying_details
+from elearn.reflection import answers
+from elearn.web.learn import bp
+
+
+def _find(slug: str, reflection_id: str):  # noqa: ANN202 - (Module, Section, Reflection)
+    """The module, section and block named in the URL, or 404 (ids come from URLs, unknown ones happen)."""
+    from elearn.web.modules import get_library  # the content library is imported when first needed
+
+    module = get_library().get(slug)
+    section = module.section_of(reflection_id) if module else None
+    block = next((b for b in section.reflections if b.id == reflection_id), None) if section else None
+    if block is None:
+        abort(404)
+    return module, section, block
+
+
+@bp.app_template_global()
+def saved_message(answer: ReflectionAnswer | None, *, just_now: bool = False) -> str:
+    """« Enregistré à 14 h 32 » after an autosave, « Enregistré le 3 mars 2026 à 14 h 32 » on page load."""
+    if answer is None:
+        return "Pas encore de réponse enregistrée."
+    if just_now:
+        moment = local(answer.updated_at)
+        return f"Enregistré à {moment.hour} h {moment.minute:02d}"
+    return f"Enregistré le {datetime_fr(answer.updated_at)}"
+
+
+@bp.app_template_global()
+def reflection_answer(module, block) -> ReflectionAnswer | None:  # noqa: ANN001 - content objects
+    """The signed-in learner's answer to ``block`` (for the partial, when the page did not pass one)."""
+    if not current_user.is_authenticated:
+        return None
+    return answers.get_answer(get_session(), current_user.id, module.slug, block.id)
+
+
+@bp.app_template_global()
+def share_blockers(answer: ReflectionAnswer | None) -> list[str]:
+    """What must be removed from the answer before it can be shared (French messages)."""
+    return [f.message for f in find_identifying_details(answer.text)] if answer else []
+
+
+@bp.route("/reflexions/<slug>/<reflection_id>/autosave", methods=["POST"])
+@login_required
+def autosave_reflection(slug: str, reflection_id: str):
+    """Save as the learner types (fetch, JSON) or when the page is hidden (sendBeacon, form data)."""
+    _find(slug, reflection_id)
+    payload = request.get_json(silent=True) if request.is_json else request.form
+    text = (payload or {}).get("text")
+    if not isinstance(text, str):
+        return jsonify(ok=False, message="Réponse manquante."), 400
+    try:
+        answer = answers.save_answer(get_session(), current_user.id, slug, reflection_id, text)
+    except answers.ReflectionError as error:
+        return jsonify(ok=False, message=error.message), 400
+    return jsonify(
+        ok=True,
+        message=saved_message(answer, just_now=True),
+        shared=answer.shared_at is not None,
+        shared_is_current=answer.shared_text == answer.text,
+        share_blockers=share_blockers(answer),
+    )
+
+
+@bp.route("/reflexions/<slug>/<reflection_id>", methods=["POST"])
+@login_required
+def save_reflection(slug: str, reflection_id: str):
+    """The form without JavaScript: save, then share or withdraw when that button was pressed."""
+    module, section, block = _find(slug, reflection_id)
+    db = get_session()
+    action = request.form.get("action", "enregistrer")
+    try:
+        answer = answers.save_answer(db, current_user.id, slug, reflection_id, request.form.get("text", ""))
+        if action == "partager":
+            answers.share(db, answer)
+            flash("Réponse partagée anonymement avec les formateurs.", "success")
+        elif action == "retirer":
+            answers.unshare(db, answer)
+            flash("Votre réponse n'est plus partagée.", "success")
+        else:
+            flash(saved_message(answer, just_now=True) + ".", "success")
+    except answers.ReflectionError as error:
+        detail = " Voir les passages signalés sous la question." if error.findings else ""
+        flash(error.message + detail, "error")
+    from elearn.web.modules import module_url
+
+    return redirect(f"{module_url(module.slug, section.id)}#{block.id}")

@@ -1,0 +1,1 @@
+"""Tests of reflection answers, sharing and syntheses."""
