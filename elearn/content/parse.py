@@ -32,6 +32,7 @@ _SECTION_RE = re.compile(r"^##(?!#)(.*)$")
 _SECTION_ID_RE = re.compile(r"\s*\{#([^}]*)\}\s*$")
 _BLOCK_CLOSE_RE = re.compile(r"^:::\s*$")
 _BLOCK_OPEN_RE = re.compile(r"^:::\s*(\S+)\s*(.*?)\s*$")
+_COMMENT_RE = re.compile(r"^\s*<!--.*-->\s*$")
 VALID_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -263,6 +264,7 @@ class _BodyParser:
         self.fence: str | None = None
         self.in_comment = False
         self.reported_orphan_text = False
+        self.comment_lines: set[int] = set()
 
     def run(self, lines: Lines) -> None:
         for number, text in lines:
@@ -273,6 +275,8 @@ class _BodyParser:
     def _line(self, number: int, text: str) -> None:
         if self.fence is not None or self.in_comment:
             self.parsed.verbatim.add((self.path, number))
+            if self.in_comment:
+                self.comment_lines.add(number)
             self._append(number, text)
             self._leave_verbatim(text)
             return
@@ -283,6 +287,7 @@ class _BodyParser:
         elif text.lstrip().startswith("<!--") and "-->" not in text:
             self.in_comment = True
             self.parsed.verbatim.add((self.path, number))
+            self.comment_lines.add(number)
         elif _BLOCK_CLOSE_RE.match(text):
             return self._close_marker(number)
         elif opening := _BLOCK_OPEN_RE.match(text):
@@ -324,10 +329,11 @@ class _BodyParser:
         self.block = None
         if unclosed:
             self.parsed.problems.append(problem("unclosed_block", self.path, block.line, kind=block.kind))
+        lines = [(n, t) for n, t in block.lines if n not in self.comment_lines and not _COMMENT_RE.match(t)]
         if block.kind == "quiz":
-            block.questions = parse_quiz(block.lines, self.path, self.parsed.problems)
+            block.questions = parse_quiz(lines, self.path, self.parsed.problems)
         elif block.kind == "reflexion":
-            block.reflection = parse_reflection(block.lines, block.line, self.path, self.parsed.problems)
+            block.reflection = parse_reflection(lines, block.line, self.path, self.parsed.problems)
         self._parts().append(block)
 
     def _start_section(self, number: int, heading: str) -> None:

@@ -8,6 +8,7 @@ Internal links and media paths are rewritten here through callables the caller p
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from urllib.parse import quote
@@ -39,6 +40,7 @@ _ALLOWED_ATTRIBUTES = {
     "source": {"src", "type"},
     "a": {"href", "hreflang"},
 }
+_BLOCK_START_RE = re.compile(r"^(\d*)([.)](?=\s)|[-+*>#](?=\s|$))")
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
@@ -89,11 +91,15 @@ class _Renderer:
 
     def html(self, text: str) -> str:
         self.md.reset()
-        return sanitize(self.md.convert(text))
+        return sanitize(self.md.convert(text)).strip()
 
     def inline(self, text: str) -> str:
-        """Markdown for a question or a choice: one paragraph, without its ``<p>`` wrapper."""
-        rendered = self.html(text).strip()
+        """Markdown for a question or a choice: one paragraph, without its ``<p>`` wrapper.
+
+        A leading ``1.``, ``-`` or ``#`` is escaped: ``### 1. Quelle…`` is a sentence, not a list.
+        """
+        text = _BLOCK_START_RE.sub(lambda m: m.group(1) + "\\" + m.group(2), text.strip())
+        rendered = self.html(text)
         if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
             return rendered[3:-4]
         return rendered

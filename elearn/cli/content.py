@@ -1,0 +1,106 @@
+"""Trainers' content tools: ``elearn check``, ``elearn new-module``, ``elearn import-gift``.
+
+Plain click commands (no Flask import): the ``elearn`` group registers the ``commands`` list, and tests
+run them directly with click's CliRunner. Each one is a thin face over ``elearn.content``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from elearn.config import Settings
+from elearn.content.gift import convert_gift
+from elearn.content.model import Problem
+from elearn.content.parse import display_path
+from elearn.content.pipeline import check_tree
+from elearn.content.scaffold import ScaffoldError, create_module
+
+SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement"}
+
+
+def _default_modules_dir() -> Path:
+    configured = Settings().modules_dir
+    return configured if configured.is_dir() else Path("modules")
+
+
+def _default_media_dir(modules_dir: Path) -> Path:
+    """``media/`` beside the modules folder, else the configured one."""
+    sibling = modules_dir.parent / "media"
+    return sibling if sibling.is_dir() else Settings().media_dir
+
+
+def format_problem(problem: Problem) -> str:
+    return f"{problem.path}:{problem.line}: {SEVERITY_LABELS[problem.severity]} : {problem.message}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count > 1 else ''}"
+
+
+@click.command("check")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.option("--media", "media_dir", type=click.Path(path_type=Path), help="Dossier des médias (défaut : media/ à côté).")
+@click.option("--strict", is_flag=True, help="Les avertissements font aussi échouer la vérification.")
+def check_command(path: Path | None, media_dir: Path | None, strict: bool) -> None:
+    """Vérifie les modules (un dossier de modules, ou un seul module) et liste tous les problèmes."""
+    path = path or _default_modules_dir()
+    if not path.exists():
+        raise click.ClickException(f"{path} n'existe pas")
+    single = path.is_file() or (path / "index.md").is_file()
+    modules_dir = path.parent if single else path
+    media_dir = media_dir or _default_media_dir(modules_dir)
+    problems = check_tree(modules_dir, media_dir, Path.cwd())
+    if single:
+        shown = display_path(path, Path.cwd())
+        problems = [p for p in problems if p.path == shown or p.path.startswith(shown + "/")]
+    for problem in problems:
+        click.echo(format_problem(problem))
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        click.echo("Aucun problème trouvé.")
+    else:
+        click.echo(f"{_plural(errors, 'erreur')}, {_plural(warnings, 'avertissement')}.")
+    if errors or (strict and warnings):
+        raise SystemExit(1)
+
+
+@click.command("new-module")
+@click.argument("slug")
+@click.option("--dir", "modules_dir", type=click.Path(path_type=Path), help="Dossier des modules.")
+def new_module_command(slug: str, modules_dir: Path | None) -> None:
+    """Crée un module commenté, prêt à compléter, qui passe « elearn check »."""
+    try:
+        path = create_module(modules_dir or _default_modules_dir(), slug)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Module créé : {path}")
+
+
+@click.command("import-gift")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Fichier Markdown à écrire (défaut : écran).")
+def import_gift_command(source: Path, output: Path | None) -> None:
+    """Convertit une banque de questions Moodle GIFT en module Markdown (quiz)."""
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(f"{source} n'est pas enregistré en UTF-8") from exc
+    result = convert_gift(text, title=source.stem.replace("-", " ").replace("_", " "))
+    for skipped in result.skipped:
+        click.echo(f"{source}:{skipped.line}: non importée : {skipped.reason}", err=True)
+    click.echo(f"Questions importées : {result.imported} ; non importées : {len(result.skipped)}.", err=True)
+    if output is None:
+        click.echo(result.markdown, nl=False)
+    elif output.exists():
+        raise click.ClickException(f"{output} existe déjà : choisissez un autre nom")
+    else:
+        output.write_text(result.markdown, encoding="utf-8")
+        click.echo(f"Écrit : {output}", err=True)
+    if result.imported == 0:
+        raise SystemExit(1)
+
+
+commands = [check_command, new_module_command, import_gift_command]
