@@ -71,7 +71,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "unclosed_block": ("error", "bloc « ::: {kind} » non fermé : ajoutez une ligne « ::: » à la fin du bloc"),
     "nested_block": (
         "error",
-        "bloc « ::: {kind} » ouvert dans le bloc de la ligne {line} : fermez d'abord celui-ci par « ::: »",
+        "bloc « ::: {kind} » ouvert dans le bloc de la ligne {opened} : fermez d'abord celui-ci par « ::: »",
     ),
     "stray_close": ("error", "« ::: » ne ferme aucun bloc ouvert"),
     "block_outside_section": ("error", "un bloc « {kind} » doit se trouver dans une section « ## »"),
@@ -133,9 +133,26 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
 }
 
 
-def problem(name: str, path: str, line: int, **fields: object) -> Problem:
-    """Build the Problem ``name`` of the catalogue, filling its template with ``fields``."""
-    severity, template = CATALOGUE[name]
+#: PyYAML's explanations (English) -> what a trainer should look for.
+YAML_HINTS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "deux-points inattendu (mettez entre guillemets un texte qui contient « : »)"),
+    ("expected <block end>", "indentation incohérente (alignez les lignes d'une même liste)"),
+    ("cannot start any token", "caractère interdit en début de valeur (tabulation, @ ou `) : utilisez des espaces ou des guillemets"),
+    ("could not find expected ':'", "deux-points manquant après une clé"),
+    ("quoted scalar", "guillemet non fermé"),
+    ("expected ',' or ']'", "crochet [ ] non fermé"),
+    ("expected ',' or '}'", "accolade { } non fermée"),
+)
+
+
+def yaml_detail(english: str) -> str:
+    """A French explanation of a PyYAML error when we know it, else PyYAML's own words."""
+    return next((french for needle, french in YAML_HINTS if needle in english), english)
+
+
+def problem(key: str, path: str, line: int, /, **fields: object) -> Problem:
+    """Build the Problem ``key`` of the catalogue, filling its template with ``fields``."""
+    severity, template = CATALOGUE[key]
     return Problem(path, line, template.format(**fields), severity)
 
 

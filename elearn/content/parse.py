@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from elearn.content.blocks import RawQuestion, RawReflection, parse_quiz, parse_reflection
-from elearn.content.messages import problem, quote_list
+from elearn.content.messages import problem, quote_list, yaml_detail
 from elearn.content.model import Problem
 
 Lines = list[tuple[int, str]]
@@ -204,7 +204,7 @@ def _read_front_matter(parsed: ParsedModule, shown: str, lines: Lines) -> Lines:
     end = next((i for i, (_, text) in enumerate(lines[1:], start=1) if text.rstrip() in ("---", "...")), None)
     if end is None:
         parsed.problems.append(problem("front_unclosed", shown, 1))
-        return []
+        return lines[1:]
     yaml_text = "\n".join(text for _, text in lines[1:end])
     loaded = _load_yaml(yaml_text, shown, parsed.problems)
     if loaded is not None:
@@ -225,7 +225,7 @@ def _load_yaml(text: str, shown: str, problems: list[Problem]) -> tuple[dict, di
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark is not None else 2
         detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(problem("yaml_invalid", shown, line, detail=detail))
+        problems.append(problem("yaml_invalid", shown, line, detail=yaml_detail(detail)))
         return None
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. a date PyYAML cannot build
         problems.append(problem("yaml_invalid", shown, 2, detail=str(exc)))
@@ -312,7 +312,7 @@ class _BodyParser:
     def _open_block(self, number: int, word: str, title: str) -> None:
         kind = normalize_kind(word)
         if self.block is not None:
-            self.parsed.problems.append(problem("nested_block", self.path, number, kind=word, line=self.block.line))
+            self.parsed.problems.append(problem("nested_block", self.path, number, kind=word, opened=self.block.line))
             return
         if kind not in BLOCK_KINDS:
             self.parsed.problems.append(

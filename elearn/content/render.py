@@ -79,7 +79,7 @@ class _Renderer:
     def _new_markdown(self) -> markdown.Markdown:
         return markdown.Markdown(
             extensions=[
-                "tables", "footnotes", "attr_list", "def_list", "sane_lists", "md_in_html", "toc",
+                "tables", "footnotes", "attr_list", "def_list", "sane_lists", "md_in_html", "toc", "fenced_code",
                 _RewriteExtension(self),
             ],
             extension_configs={

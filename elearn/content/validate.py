@@ -266,7 +266,7 @@ def _check_prerequisites(parsed: ParsedModule, by_slug: Mapping[str, ParsedModul
             line = parsed.front_lines.get(f"prerequis[{index}]", parsed.front_lines.get("prerequis", 1))
             known = quote_list(sorted(by_slug))
             problems.append(problem("prerequisite_unknown", parsed.front_path, line, slug=slug, known=known))
-    cycle = _cycle_from(parsed.slug, by_slug)
+    cycle = _cycle_from(parsed.slug, by_slug) if by_slug.get(parsed.slug) is parsed else None
     if cycle:
         line = parsed.front_lines.get("prerequis", 1)
         problems.append(problem("prerequisite_cycle", parsed.front_path, line, cycle=" → ".join(cycle)))
