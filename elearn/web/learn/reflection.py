@@ -6,7 +6,7 @@ learner's answer through the ``reflection_answer`` template global, so the reade
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, request
+from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from elearn.db import get_session
@@ -15,12 +15,11 @@ from elearn.models import ReflectionAnswer
 from elearn.network.detect import find_identifying_details
 from elearn.reflection import answers
 from elearn.web.learn import bp
+from elearn.web.modules import get_library
 
 
 def _find(slug: str, reflection_id: str):  # noqa: ANN202 - (Module, Section, Reflection)
     """The module, section and block named in the URL, or 404 (ids come from URLs, unknown ones happen)."""
-    from elearn.web.modules import get_library  # the content library is imported when first needed
-
     module = get_library().get(slug)
     section = module.section_of(reflection_id) if module else None
     block = next((b for b in section.reflections if b.id == reflection_id), None) if section else None
@@ -96,6 +95,4 @@ def save_reflection(slug: str, reflection_id: str):
     except answers.ReflectionError as error:
         detail = " Voir les passages signalés sous la question." if error.findings else ""
         flash(error.message + detail, "error")
-    from elearn.web.modules import module_url
-
-    return redirect(f"{module_url(module.slug, section.id)}#{block.id}")
+    return redirect(url_for("learn.section", slug=module.slug, section_id=section.id, _anchor=block.id))

@@ -9,3 +9,4 @@ bp = Blueprint("trainer", __name__, url_prefix="/trainer")
 restrict_blueprint(bp, Role.TRAINER, Role.ADMIN)
 
 from elearn.web.trainer import routes  # noqa: E402,F401 - registers the routes on bp
+from elearn.web.trainer import reflections  # noqa: E402,F401 - shared reflections and workshop syntheses
