@@ -30,9 +30,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.instance_path = app.config["ELEARN_INSTANCE_DIR"]
 
     from elearn import db
-    from elearn.web import setup
+    from elearn.web import modules, setup
 
     db.init_app(app)
+    modules.init_app(app)
     setup.init_extensions(app)
     setup.register_blueprints(app)
     setup.register_error_pages(app)

@@ -1,5 +1,170 @@
-"""Catalog, section reader, quizzes and progress page."""
+"""Catalog, module overview, section reader, quizzes, heartbeats and the progress page.
+
+Views stay thin: the rules live in :mod:`elearn.learning`; modules come from the in-memory library.
+"""
 
 from __future__ import annotations
 
-from elearn.web.learn import bp  # noqa: F401 - routes are being added
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from elearn.content.model import Module, Quiz, Section
+from elearn.db import get_session
+from elearn.learning import progress as progress_rules
+from elearn.learning import quizzes, tracking
+from elearn.web.learn import bp
+from elearn.web.learn.helpers import find_quiz, overview, parse_answers, state_for
+from elearn.web.modules import get_library
+
+
+def _module_or_404(slug: str) -> Module:
+    module = get_library().get(slug)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _section_or_404(module: Module, section_id: str) -> tuple[int, Section]:
+    for index, section in enumerate(module.sections):
+        if section.id == section_id:
+            return index, section
+    abort(404)
+
+
+@bp.route("/modules")
+@login_required
+def catalog():
+    states = overview()
+    return render_template(
+        "learn/catalog.html",
+        states=states,
+        resume=progress_rules.resume_target(states),
+    )
+
+
+@bp.route("/modules/<slug>")
+@login_required
+def module_overview(slug: str):
+    module = _module_or_404(slug)
+    return render_template("learn/module.html", module=module, state=state_for(module))
+
+
+@bp.route("/modules/<slug>/<section_id>")
+@login_required
+def section(slug: str, section_id: str):
+    module = _module_or_404(slug)
+    index, current = _section_or_404(module, section_id)
+    state = state_for(module)
+    if state.status is progress_rules.Status.LOCKED:
+        return render_template("learn/locked.html", module=module, state=state), 403
+    db = get_session()
+    tracking.record_visit(db, current_user.id, module.slug, current.id)
+    quiz_forms = {
+        quiz.id: quizzes.next_attempt_number(db, current_user.id, module, quiz) for quiz in current.quizzes
+    }
+    return render_template(
+        "learn/section.html",
+        module=module,
+        section=current,
+        index=index,
+        state=state_for(module),
+        previous=module.sections[index - 1] if index > 0 else None,
+        following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
+        quiz_forms=quiz_forms,
+        retake=request.args.get("refaire"),
+        heartbeat_interval=tracking.HEARTBEAT_INTERVAL_SECONDS,
+    )
+
+
+@bp.route("/modules/<slug>/<section_id>/suivant", methods=["POST"])
+@login_required
+def next_section(slug: str, section_id: str):
+    """Moving on from a section marks it read, then leads to the next one (or the module's end)."""
+    module = _module_or_404(slug)
+    index, current = _section_or_404(module, section_id)
+    db = get_session()
+    tracking.mark_section_read(db, current_user.id, module.slug, current.id)
+    completed = progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug)
+    if index + 1 < len(module.sections):
+        return redirect(url_for("learn.section", slug=slug, section_id=module.sections[index + 1].id))
+    if completed:
+        flash(f"Bravo, vous avez terminé le module « {module.title} ».", "success")
+    return redirect(url_for("learn.module_overview", slug=slug))
+
+
+@bp.route("/modules/<slug>/quiz/<quiz_id>", methods=["POST"])
+@login_required
+def submit_quiz(slug: str, quiz_id: str):
+    module = _module_or_404(slug)
+    section, quiz = find_quiz(module, quiz_id) or abort(404)
+    if state_for(module).status is progress_rules.Status.LOCKED:
+        abort(403)
+    number = request.form.get("tentative", type=int)
+    if number is None:
+        abort(400)
+    db = get_session()
+    try:
+        submission = quizzes.submit_quiz(db, current_user.id, module, quiz, number, parse_answers(quiz, request.form))
+    except quizzes.QuizClosed as closed:
+        flash(closed.message, "warning")
+        return redirect(url_for("learn.section", slug=slug, section_id=section.id, _anchor=quiz.id))
+    if submission.duplicate:
+        flash("Cette tentative était déjà enregistrée : voici son résultat.", "info")
+    else:
+        tracking.record_visit(db, current_user.id, module.slug, section.id)
+    progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug)
+    return redirect(url_for("learn.quiz_result", slug=slug, quiz_id=quiz.id, number=submission.attempt.attempt_number))
+
+
+@bp.route("/modules/<slug>/quiz/<quiz_id>/tentative/<int:number>")
+@login_required
+def quiz_result(slug: str, quiz_id: str, number: int):
+    module = _module_or_404(slug)
+    section, quiz = find_quiz(module, quiz_id) or abort(404)
+    attempts = quizzes.attempts_for(get_session(), current_user.id, module.slug, quiz.id)
+    attempt = next((a for a in attempts if a.attempt_number == number), None)
+    if attempt is None:
+        abort(404)
+    index = module.sections.index(section)
+    return render_template(
+        "learn/quiz_result.html",
+        module=module,
+        section=section,
+        index=index,
+        quiz=quiz,
+        attempt=attempt,
+        attempts=attempts,
+        best=quizzes.best_attempt(attempts),
+        next_number=quizzes.next_attempt_number(get_session(), current_user.id, module, quiz),
+        state=state_for(module),
+        following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
+        same_version=attempt.content_hash == module.content_hash,
+    )
+
+
+@bp.route("/activite", methods=["POST"])
+@login_required
+def heartbeat():
+    """Active-time heartbeat from activity.js (JSON or sendBeacon form data)."""
+    data = request.get_json(silent=True) or request.form
+    module = get_library().get(str(data.get("module", "")))
+    section_id = str(data.get("section", ""))
+    if module is None or module.section(section_id) is None:
+        return jsonify(error="module ou section inconnu"), 404
+    try:
+        seconds = int(data.get("seconds", 0))
+    except (TypeError, ValueError):
+        return jsonify(error="durée invalide"), 400
+    credited = tracking.record_heartbeat(get_session(), current_user.id, module.slug, section_id, seconds)
+    return jsonify(credited=credited)
+
+
+@bp.route("/progression")
+@login_required
+def progress():
+    states = overview()
+    return render_template(
+        "learn/progress.html",
+        states=states,
+        total_seconds=sum(s.active_seconds for s in states),
+    )

@@ -1,0 +1,189 @@
+"""Where a learner stands: module statuses, progress bars, completion, where to resume, time spent."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Session, func, select
+
+from elearn.content.model import Module
+from elearn.learning.quizzes import best_attempt
+from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
+from elearn.models.base import utcnow
+
+
+class Status(StrEnum):
+    LOCKED = "locked"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    RETAKE = "retake"
+    COMPLETED = "completed"
+
+    @property
+    def label(self) -> str:
+        return {
+            "locked": "Verrouillé",
+            "not_started": "Non commencé",
+            "in_progress": "En cours",
+            "retake": "Quiz à repasser",
+            "completed": "Terminé",
+        }[self.value]
+
+
+@dataclass
+class ModuleState:
+    """Everything the catalog and the progress page show about one module for one learner."""
+
+    module: Module
+    status: Status
+    sections_read: set[str] = field(default_factory=set)
+    best: dict[str, QuizAttempt | None] = field(default_factory=dict)
+    attempts: list[QuizAttempt] = field(default_factory=list)
+    progress: ModuleProgress | None = None
+    active_seconds: int = 0
+    first_activity_at: datetime | None = None
+    last_activity_at: datetime | None = None
+    missing_prerequisites: list[Module] = field(default_factory=list)
+
+    @property
+    def steps_total(self) -> int:
+        return len(self.module.sections) + len(self.module.quizzes)
+
+    @property
+    def steps_done(self) -> int:
+        read = sum(1 for s in self.module.sections if s.id in self.sections_read)
+        passed = sum(1 for q in self.module.quizzes if (a := self.best.get(q.id)) is not None and a.passed)
+        return read + passed
+
+    @property
+    def percent(self) -> int:
+        if self.status is Status.COMPLETED:
+            return 100
+        return round(100 * self.steps_done / self.steps_total) if self.steps_total else 0
+
+    @property
+    def resume_section_id(self) -> str:
+        """Where "Reprendre" leads: the last section shown, else the first unread, else the first."""
+        ids = [s.id for s in self.module.sections]
+        if self.progress and self.progress.last_section_id in ids:
+            return self.progress.last_section_id  # type: ignore[return-value]
+        return next((i for i in ids if i not in self.sections_read), ids[0] if ids else "")
+
+    @property
+    def score(self) -> float | None:
+        """Score of the module: best points over maximum points across its quizzes."""
+        if self.progress and self.progress.completion_score is not None:
+            return self.progress.completion_score
+        return module_score(self.module, self.best)
+
+
+def module_score(module: Module, best: dict[str, QuizAttempt | None]) -> float | None:
+    attempts = [best.get(q.id) for q in module.quizzes]
+    if not module.quizzes or any(a is None for a in attempts):
+        return None
+    maximum = sum(a.max_points for a in attempts if a)
+    return round(100 * sum(a.points for a in attempts if a) / maximum, 1) if maximum else 100.0
+
+
+def _rows_by_module(rows, key: Callable) -> dict[str, list]:  # noqa: ANN001
+    grouped: dict[str, list] = defaultdict(list)
+    for row in rows:
+        grouped[key(row)].append(row)
+    return grouped
+
+
+def learner_overview(session: Session, user_id: int, modules: Sequence[Module]) -> list[ModuleState]:
+    """The state of every module for one learner, in path order, in a handful of queries."""
+    sections = _rows_by_module(
+        session.exec(select(SectionProgress).where(SectionProgress.user_id == user_id)), lambda r: r.module_slug
+    )
+    attempts = _rows_by_module(
+        session.exec(
+            select(QuizAttempt).where(QuizAttempt.user_id == user_id).order_by(QuizAttempt.submitted_at)
+        ),
+        lambda r: r.module_slug,
+    )
+    progress = {p.module_slug: p for p in session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id))}
+    times = {
+        slug: (seconds, first, last)
+        for slug, seconds, first, last in session.exec(
+            select(
+                ActiveTime.module_slug,
+                func.sum(ActiveTime.seconds),
+                func.min(ActiveTime.first_activity_at),
+                func.max(ActiveTime.last_activity_at),
+            )
+            .where(ActiveTime.user_id == user_id)
+            .group_by(ActiveTime.module_slug)
+        )
+    }
+    states: dict[str, ModuleState] = {}
+    for module in modules:
+        module_attempts = attempts.get(module.slug, [])
+        seconds, first, last = times.get(module.slug, (0, None, None))
+        state = ModuleState(
+            module=module,
+            status=Status.NOT_STARTED,
+            sections_read={r.section_id for r in sections.get(module.slug, []) if r.read_at is not None},
+            best={q.id: best_attempt([a for a in module_attempts if a.quiz_id == q.id]) for q in module.quizzes},
+            attempts=module_attempts,
+            progress=progress.get(module.slug),
+            active_seconds=int(seconds or 0),
+            first_activity_at=first,
+            last_activity_at=last,
+        )
+        state.missing_prerequisites = [
+            states[slug].module for slug in module.prerequisites if slug in states and states[slug].status is not Status.COMPLETED
+        ]
+        state.status = _status(state)
+        states[module.slug] = state
+    return list(states.values())
+
+
+def _status(state: ModuleState) -> Status:
+    if state.progress is not None and state.progress.completed_at is not None:
+        return Status.COMPLETED
+    if state.missing_prerequisites:
+        return Status.LOCKED
+    if any(a is not None and not a.passed for a in state.best.values()):
+        return Status.RETAKE
+    if state.progress is not None or state.attempts:
+        return Status.IN_PROGRESS
+    return Status.NOT_STARTED
+
+
+def is_complete(state: ModuleState, missing_reflections: int = 0) -> bool:
+    """The completion rule: every section read, every quiz passed (best attempt), reflections if required."""
+    all_read = all(s.id in state.sections_read for s in state.module.sections)
+    all_passed = all((a := state.best.get(q.id)) is not None and a.passed for q in state.module.quizzes)
+    return all_read and all_passed and missing_reflections == 0
+
+
+def record_completion_if_due(
+    session: Session, user_id: int, modules: Sequence[Module], slug: str, missing_reflections: int = 0
+) -> bool:
+    """Record the completion of module ``slug`` (date, score, content hash) the first time it is due."""
+    state = next(s for s in learner_overview(session, user_id, modules) if s.module.slug == slug)
+    if state.status is Status.COMPLETED or not is_complete(state, missing_reflections):
+        return False
+    progress = state.progress or ModuleProgress(user_id=user_id, module_slug=slug)
+    progress.completed_at = utcnow()
+    progress.completion_score = module_score(state.module, state.best) if state.module.quizzes else None
+    progress.completion_content_hash = state.module.content_hash
+    session.add(progress)
+    session.commit()
+    return True
+
+
+def resume_target(states: Sequence[ModuleState]) -> ModuleState | None:
+    """The module "Reprendre" leads to: the first started and unfinished one, else the first open one."""
+    open_states = [s for s in states if s.status not in (Status.COMPLETED, Status.LOCKED)]
+    started = [s for s in open_states if s.status in (Status.IN_PROGRESS, Status.RETAKE)]
+    if started:
+        return max(started, key=lambda s: s.progress.last_activity_at if s.progress else datetime.min)
+    return open_states[0] if open_states else None
+

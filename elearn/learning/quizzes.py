@@ -1,0 +1,115 @@
+"""Quiz submissions: scored on the server, every attempt kept, double submissions impossible.
+
+The form carries the attempt number it was rendered for. The database holds a unique constraint on
+(learner, module, quiz, attempt number), so a double click, the back button or a second tab that sends
+the same attempt again hits the constraint and gets the attempt already recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from elearn.content.model import Module, Quiz
+from elearn.content.quiz import score_quiz
+from elearn.models import QuizAttempt
+
+
+class QuizClosed(Exception):
+    """No attempt left (``tentatives_max`` reached) or the form is stale."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Submission:
+    attempt: QuizAttempt
+    duplicate: bool  # True when this attempt had already been recorded (nothing new was stored)
+
+
+def attempts_for(session: Session, user_id: int, module_slug: str, quiz_id: str | None = None) -> list[QuizAttempt]:
+    """A learner's attempts, oldest first (one quiz, or all quizzes of the module)."""
+    statement = select(QuizAttempt).where(QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug)
+    if quiz_id is not None:
+        statement = statement.where(QuizAttempt.quiz_id == quiz_id)
+    return list(session.exec(statement.order_by(QuizAttempt.submitted_at, QuizAttempt.attempt_number)))
+
+
+def attempt_count(session: Session, user_id: int, module_slug: str, quiz_id: str) -> int:
+    return session.exec(
+        select(func.count()).select_from(QuizAttempt).where(
+            QuizAttempt.user_id == user_id, QuizAttempt.module_slug == module_slug, QuizAttempt.quiz_id == quiz_id
+        )
+    ).one()
+
+
+def next_attempt_number(session: Session, user_id: int, module: Module, quiz: Quiz) -> int | None:
+    """The number the next form must carry, or None when the attempt limit is reached."""
+    done = attempt_count(session, user_id, module.slug, quiz.id)
+    if module.max_attempts is not None and done >= module.max_attempts:
+        return None
+    return done + 1
+
+
+def best_attempt(attempts: Collection[QuizAttempt]) -> QuizAttempt | None:
+    """The attempt that counts: highest score, earliest on ties."""
+    return max(attempts, key=lambda a: (a.percent, -a.attempt_number), default=None)
+
+
+def submit_quiz(
+    session: Session,
+    user_id: int,
+    module: Module,
+    quiz: Quiz,
+    attempt_number: int,
+    answers: Mapping[str, Collection[str]],
+) -> Submission:
+    """Score and store one attempt; a repeated ``attempt_number`` returns the stored attempt."""
+    existing = _find(session, user_id, module.slug, quiz.id, attempt_number)
+    if existing is not None:
+        return Submission(existing, duplicate=True)
+    expected = next_attempt_number(session, user_id, module, quiz)
+    if expected is None:
+        raise QuizClosed("Vous avez utilisé toutes les tentatives permises pour ce quiz.")
+    if attempt_number != expected:
+        raise QuizClosed("Ce formulaire n'est plus à jour : le quiz a été rechargé, répondez à nouveau.")
+    result = score_quiz(quiz, answers)
+    attempt = QuizAttempt(
+        user_id=user_id,
+        module_slug=module.slug,
+        quiz_id=quiz.id,
+        attempt_number=attempt_number,
+        content_hash=module.content_hash,
+        points=result.points,
+        max_points=result.max_points,
+        percent=result.percent,
+        passed=result.percent >= module.pass_mark,
+        answers={qid: sorted(choices) for qid, choices in answers.items()},
+        outcome={q.question_id: q.correct for q in result.questions},
+    )
+    session.add(attempt)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        stored = _find(session, user_id, module.slug, quiz.id, attempt_number)
+        if stored is None:
+            raise
+        return Submission(stored, duplicate=True)
+    return Submission(attempt, duplicate=False)
+
+
+def _find(session: Session, user_id: int, module_slug: str, quiz_id: str, number: int) -> QuizAttempt | None:
+    return session.exec(
+        select(QuizAttempt).where(
+            QuizAttempt.user_id == user_id,
+            QuizAttempt.module_slug == module_slug,
+            QuizAttempt.quiz_id == quiz_id,
+            QuizAttempt.attempt_number == number,
+        )
+    ).first()

@@ -1,0 +1,139 @@
+"""Learner routes over HTTP: reading, quizzes, heartbeats, and isolation between learners."""
+
+from __future__ import annotations
+
+import html
+
+from sqlmodel import func, select
+
+from elearn.db import session_scope
+from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
+
+QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
+RIGHT = {"q1": "c1", "q2": ["c1", "c2"]}
+WRONG = {"q1": "c2", "q2": ["c3"]}
+
+
+def count(app, model, **where) -> int:
+    with app.app_context(), session_scope() as session:
+        statement = select(func.count()).select_from(model)
+        for key, value in where.items():
+            statement = statement.where(getattr(model, key) == value)
+        return session.exec(statement).one()
+
+
+def test_catalog_requires_login(client):
+    response = client.get("/modules")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_home_leads_learner_to_catalog(client, auth, learner):
+    auth.login(learner.email)
+    assert client.get("/").headers["Location"].endswith("/modules")
+    page = client.get("/modules").get_data(as_text=True)
+    assert "Premiers pas" in page and "Pour aller plus loin" in page
+    assert "Non commencé" in page and "Verrouillé" in page
+
+
+def test_section_page_never_contains_the_answers(client, auth, learner):
+    auth.login(learner.email)
+    page = client.get("/modules/premiers-pas/verifier-ses-acquis").get_data(as_text=True)
+    assert "Section 3 sur 3" in page
+    assert "D'un refus de soins discriminatoire" in page
+    assert "le refus repose sur la situation" not in page  # feedback is shown only after submitting
+    assert "couverture maladie est interdit" not in page  # nor the explanation
+
+
+def test_wrong_then_right_attempts_are_kept_and_best_counts(app, client, auth, learner):
+    auth.login(learner.email)
+    client.post(QUIZ, data={**WRONG, "tentative": 1})
+    response = client.post(QUIZ, data={**RIGHT, "tentative": 2})
+    assert response.status_code == 302
+    with app.app_context(), session_scope() as session:
+        attempts = session.exec(select(QuizAttempt).order_by(QuizAttempt.attempt_number)).all()
+        assert [(a.percent, a.passed) for a in attempts] == [(0.0, False), (100.0, True)]
+        assert attempts[0].outcome == {"q1": False, "q2": False}
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Réussi" in page and "couverture maladie est interdit" in page
+
+
+def test_same_attempt_number_twice_is_stored_once(app, client, auth, learner):
+    auth.login(learner.email)
+    first = client.post(QUIZ, data={**WRONG, "tentative": 1})
+    again = client.post(QUIZ, data={**RIGHT, "tentative": 1})
+    assert first.headers["Location"] == again.headers["Location"]
+    assert count(app, QuizAttempt) == 1
+
+
+def test_attempt_limit_is_enforced(app, client, auth, learner):
+    auth.login(learner.email)
+    with app.app_context(), session_scope() as session:  # unlock the second module (max 2 attempts)
+        from elearn.models.base import utcnow
+
+        session.add(ModuleProgress(user_id=learner.id, module_slug="premiers-pas", completed_at=utcnow()))
+    url = "/modules/suite/quiz/seule-section-quiz-1"
+    client.post(url, data={"q1": "c2", "tentative": 1})
+    client.post(url, data={"q1": "c2", "tentative": 2})
+    page = client.post(url, data={"q1": "c1", "tentative": 3}, follow_redirects=True).get_data(as_text=True)
+    assert "toutes les tentatives permises" in page
+    assert count(app, QuizAttempt) == 2
+
+
+def test_locked_module_explains_its_prerequisite(client, auth, learner):
+    auth.login(learner.email)
+    response = client.get("/modules/suite/seule-section")
+    assert response.status_code == 403
+    assert "Premiers pas" in response.get_data(as_text=True)
+    assert client.post("/modules/suite/quiz/seule-section-quiz-1", data={"q1": "c1", "tentative": 1}).status_code == 403
+
+
+def test_reading_all_sections_and_passing_completes_the_module(app, client, auth, learner):
+    auth.login(learner.email)
+    for section in ("accueil", "notions", "verifier-ses-acquis"):
+        client.get(f"/modules/premiers-pas/{section}")
+    client.post(QUIZ, data={**RIGHT, "tentative": 1})
+    assert count(app, ModuleProgress, completed_at=None) == 1  # the last section is not read yet
+    for section in ("accueil", "notions", "verifier-ses-acquis"):
+        client.post(f"/modules/premiers-pas/{section}/suivant")
+    with app.app_context(), session_scope() as session:
+        progress = session.exec(select(ModuleProgress)).one()
+        assert progress.completed_at is not None
+        assert progress.completion_score == 100.0
+        assert len(progress.completion_content_hash) >= 8
+    assert count(app, SectionProgress) == 3
+
+
+def test_heartbeat_credits_only_the_logged_in_learner(app, client, auth, learner, other_learner):
+    auth.login(learner.email)
+    response = client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15, "user_id": other_learner.id})
+    assert response.get_json() == {"credited": 15}
+    assert count(app, ActiveTime, user_id=other_learner.id) == 0
+    assert client.post("/activite", json={"module": "premiers-pas", "section": "nope", "seconds": 15}).status_code == 404
+    assert client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": "x"}).status_code == 400
+
+
+def test_heartbeat_accepts_beacon_form_data(app, client, auth, learner):
+    auth.login(learner.email)
+    response = client.post("/activite", data={"module": "premiers-pas", "section": "accueil", "seconds": "12"})
+    assert response.get_json() == {"credited": 12}
+
+
+def test_heartbeat_requires_login(client):
+    assert client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15}).status_code == 302
+
+
+def test_learner_cannot_see_another_learners_attempt(app, client, auth, learner, other_learner):
+    auth.login(learner.email)
+    location = client.post(QUIZ, data={**WRONG, "tentative": 1}).headers["Location"]
+    auth.logout()
+    auth.login(other_learner.email)
+    assert client.get(location).status_code == 404
+    assert "Tentative 1" not in client.get("/progression").get_data(as_text=True)
+
+
+def test_progress_page_shows_scores_and_time(app, client, auth, learner):
+    auth.login(learner.email)
+    client.post(QUIZ, data={**RIGHT, "tentative": 1})
+    client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15})
+    page = html.unescape(client.get("/progression").get_data(as_text=True))
+    assert "Premiers pas" in page and "100 %" in page and "moins d'une minute" in page

@@ -1,0 +1,56 @@
+"""Trainer area: validation status of every module, previews with answers that record nothing."""
+
+from __future__ import annotations
+
+import shutil
+
+from sqlmodel import func, select
+
+from elearn.db import session_scope
+from elearn.models import ActiveTime, ModuleProgress, SectionProgress
+from elearn.models import Role
+from tests.conftest import FIXTURE_MODULES, add_user, make_test_app
+
+
+def test_learners_cannot_open_the_trainer_area(client, auth, learner):
+    auth.login(learner.email)
+    assert client.get("/trainer/").status_code == 403
+    assert client.get("/trainer/apercu/premiers-pas/accueil").status_code == 403
+
+
+def test_trainer_sees_every_module_valid(client, auth, trainer):
+    auth.login(trainer.email)
+    page = client.get("/trainer/").get_data(as_text=True)
+    assert "Premiers pas" in page and "Pour aller plus loin" in page
+    assert "Tous les modules sont valides." in page
+
+
+def test_preview_shows_answers_and_records_nothing(app, client, auth, trainer):
+    auth.login(trainer.email)
+    page = client.get("/trainer/apercu/premiers-pas/verifier-ses-acquis").get_data(as_text=True)
+    assert "bonne réponse" in page
+    assert "le refus repose sur la situation de la personne" in page
+    assert "couverture maladie est interdit" in page
+    with app.app_context(), session_scope() as session:
+        for model in (SectionProgress, ModuleProgress, ActiveTime):
+            assert session.exec(select(func.count()).select_from(model)).one() == 0
+
+
+def test_broken_module_keeps_last_good_version_and_shows_errors(tmp_path, auth):
+    modules = tmp_path / "modules"
+    shutil.copytree(FIXTURE_MODULES, modules)
+    app = make_test_app(tmp_path, ELEARN_MODULES_DIR=str(modules))
+
+    add_user(app, "f@exemple.fr", Role.TRAINER)
+    client = app.test_client()
+    client.post("/login", data={"email": "f@exemple.fr", "password": "correct horse battery"})
+    assert "Tous les modules sont valides." in client.get("/trainer/").get_data(as_text=True)
+
+    broken = modules / "02-suite.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("titre: Pour aller plus loin", "titel: Pour aller plus loin"), encoding="utf-8")
+    app.extensions["elearn.library"].refresh(force=True)
+    page = client.get("/trainer/").get_data(as_text=True)
+    assert "titel" in page and "02-suite.md:2" in page
+    assert "version précédente en ligne" in page
+    # Learners keep the last good version.
+    assert "Pour aller plus loin" in client.get("/modules").get_data(as_text=True)
