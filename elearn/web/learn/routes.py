@@ -12,6 +12,7 @@ from elearn.content.model import Module, Quiz, Section
 from elearn.db import get_session
 from elearn.learning import progress as progress_rules
 from elearn.learning import quizzes, tracking
+from elearn.reflection.answers import missing_reflections
 from elearn.web.learn import bp
 from elearn.web.learn.helpers import find_quiz, overview, parse_answers, state_for
 from elearn.web.modules import get_library
@@ -29,6 +30,13 @@ def _section_or_404(module: Module, section_id: str) -> tuple[int, Section]:
         if section.id == section_id:
             return index, section
     abort(404)
+
+
+def _complete_if_due(module: Module) -> bool:
+    """Record the module's completion when every rule is met (reflections included when required)."""
+    db = get_session()
+    missing = len(missing_reflections(db, current_user, module))
+    return progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug, missing)
 
 
 @bp.route("/modules")
@@ -84,7 +92,7 @@ def next_section(slug: str, section_id: str):
     index, current = _section_or_404(module, section_id)
     db = get_session()
     tracking.mark_section_read(db, current_user.id, module.slug, current.id)
-    completed = progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug)
+    completed = _complete_if_due(module)
     if index + 1 < len(module.sections):
         return redirect(url_for("learn.section", slug=slug, section_id=module.sections[index + 1].id))
     if completed:
@@ -112,7 +120,7 @@ def submit_quiz(slug: str, quiz_id: str):
         flash("Cette tentative était déjà enregistrée : voici son résultat.", "info")
     else:
         tracking.record_visit(db, current_user.id, module.slug, section.id)
-    progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug)
+    _complete_if_due(module)
     return redirect(url_for("learn.quiz_result", slug=slug, quiz_id=quiz.id, number=submission.attempt.attempt_number))
 
 
