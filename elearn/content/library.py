@@ -141,7 +141,9 @@ class ModuleLibrary:
         return signatures, tree
 
     def _reload(self, signatures: dict[str, Signature]) -> None:
-        unchanged = {path: parsed for path, parsed in self._parsed.items() if self._signatures.get(path) == signatures.get(path)}
+        unchanged = {
+            path: parsed for path, parsed in self._parsed.items() if self._signatures.get(path) == signatures.get(path)
+        }
         report = read_tree(self.modules_dir, self.media_dir, self._base, unchanged)
         self._signatures = signatures
         self._parsed = {parsed.path: parsed for parsed in report.parsed}
