@@ -49,7 +49,9 @@ class Finding:
 
     @property
     def message(self) -> str:
-        return f"« {self.excerpt} » {_ADVICE[self.kind]}"
+        """The French message, with non-breaking spaces inside « » so a quote never wraps apart."""
+        text = f"« {self.excerpt} » {_ADVICE[self.kind]}"
+        return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
 
 
 _MONTHS = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"

@@ -77,7 +77,7 @@ def test_a_number_is_reported_once_under_its_most_specific_kind():
 
 def test_messages_are_french_and_quote_the_passage():
     (finding,) = find_identifying_details("Appelez le 06 12 34 56 78.")
-    assert finding.message.startswith("« 06 12 34 56 78 » ressemble à un numéro de téléphone")
+    assert finding.message.startswith("«\u00a006 12 34 56 78\u00a0» ressemble à un numéro de téléphone")
 
 
 def test_check_fields_reports_only_fields_with_findings():

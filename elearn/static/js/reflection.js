@@ -54,6 +54,9 @@
         saved = text;
         status.textContent = data.message;
         showBlockers(data.share_blockers);
+        form.querySelectorAll("[data-share-stale]").forEach(function (element) {
+          element.hidden = !data.shared || data.shared_is_current;
+        });
       }).catch(function (error) {
         status.textContent = error.message ? error.message : FAILED;
       }).then(function () {
