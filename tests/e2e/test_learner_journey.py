@@ -81,10 +81,12 @@ def test_double_click_and_second_tab_record_one_attempt(page: Page, live_server)
     second_tab.goto(quiz_url)  # the same quiz, open in another tab before answering
 
     page.get_by_label("D'un refus de soins discriminatoire").check()
+    page.get_by_label("L'origine").check()
     page.get_by_role("button", name="Valider mes réponses").dblclick()
     expect(page.get_by_role("status")).to_be_visible()
 
     second_tab.get_by_label("D'une organisation normale du cabinet").check()
+    second_tab.get_by_label("La couleur préférée").check()
     second_tab.get_by_role("button", name="Valider mes réponses").click()
     expect(second_tab.get_by_text("Cette tentative était déjà enregistrée")).to_be_visible()
 

@@ -137,3 +137,13 @@ def test_progress_page_shows_scores_and_time(app, client, auth, learner):
     client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15})
     page = html.unescape(client.get("/progression").get_data(as_text=True))
     assert "Premiers pas" in page and "100 %" in page and "moins d'une minute" in page
+
+
+def test_incomplete_quiz_is_sent_back_with_answers_kept_and_no_attempt_used(app, client, auth, learner):
+    auth.login(learner.email)
+    response = client.post(QUIZ, data={"q2": ["c1"], "tentative": 1})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert 'Répondez à toutes les questions avant de valider : <a href="#verifier-ses-acquis-quiz-1-q1">question 1</a>.' in page
+    assert 'value="c1" id="verifier-ses-acquis-quiz-1-q2-c1" checked' in page
+    assert count(app, QuizAttempt) == 0

@@ -62,15 +62,20 @@ def module_overview(slug: str):
 def section(slug: str, section_id: str):
     module = _module_or_404(slug)
     index, current = _section_or_404(module, section_id)
+    return _render_section(module, index, current)
+
+
+def _render_section(
+    module: Module, index: int, current: Section, selected: dict | None = None, missing: dict | None = None
+):  # noqa: ANN202
+    """The reader page; ``selected``/``missing`` re-show a quiz form that was sent incomplete."""
     state = state_for(module)
     if state.status is progress_rules.Status.LOCKED:
         return render_template("learn/locked.html", module=module, state=state), 403
     db = get_session()
     tracking.record_visit(db, current_user.id, module.slug, current.id)
-    quiz_forms = {
-        quiz.id: quizzes.next_attempt_number(db, current_user.id, module, quiz) for quiz in current.quizzes
-    }
-    return render_template(
+    quiz_forms = {quiz.id: quizzes.next_attempt_number(db, current_user.id, module, quiz) for quiz in current.quizzes}
+    page = render_template(
         "learn/section.html",
         module=module,
         section=current,
@@ -79,9 +84,12 @@ def section(slug: str, section_id: str):
         previous=module.sections[index - 1] if index > 0 else None,
         following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
         quiz_forms=quiz_forms,
-        retake=request.args.get("refaire"),
+        quiz_selected=selected,
+        quiz_missing=missing,
+        retake=request.args.get("refaire") or (next(iter(missing)) if missing else None),
         heartbeat_interval=tracking.HEARTBEAT_INTERVAL_SECONDS,
     )
+    return page, 400 if missing else 200
 
 
 @bp.route("/modules/<slug>/<section_id>/suivant", methods=["POST"])
@@ -110,9 +118,13 @@ def submit_quiz(slug: str, quiz_id: str):
     number = request.form.get("tentative", type=int)
     if number is None:
         abort(400)
+    answers = parse_answers(quiz, request.form)
+    unanswered = [question_id for question_id, picked in answers.items() if not picked]
+    if unanswered:
+        return _render_section(module, module.sections.index(section), section, {quiz.id: answers}, {quiz.id: unanswered})
     db = get_session()
     try:
-        submission = quizzes.submit_quiz(db, current_user.id, module, quiz, number, parse_answers(quiz, request.form))
+        submission = quizzes.submit_quiz(db, current_user.id, module, quiz, number, answers)
     except quizzes.QuizClosed as closed:
         flash(closed.message, "warning")
         return redirect(url_for("learn.section", slug=slug, section_id=section.id, _anchor=quiz.id))
