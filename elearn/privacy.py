@@ -1,0 +1,98 @@
+"""Personal data rights (RGPD): a person's own data as a file, and erasure by anonymisation.
+
+Erasure anonymises rather than deletes: the account keeps its number, its progress, quiz results and
+active time, so the training's anonymous statistics (completions, pass rates, time per module) stay
+true, while nothing left identifies the person. Free-text answers, which may, are deleted.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, or_
+from sqlmodel import Session, SQLModel, col, select
+
+from elearn.accounts import AccountError, record
+from elearn.models import (
+    ActiveTime,
+    AuditEvent,
+    ModuleProgress,
+    PasswordResetRequest,
+    PasswordResetToken,
+    QuizAttempt,
+    ReflectionAnswer,
+    SectionProgress,
+    User,
+)
+from elearn.reporting.certificates import learner_certificates
+from elearn.reporting.conditions import ERASED_EMAIL_DOMAIN, is_erased
+
+ERASED_NAME = "Personne anonymisée"
+#: Account fields a person's data file contains (never the password hash).
+ACCOUNT_FIELDS = ("id", "email", "full_name", "profession", "role", "is_active", "created_at", "last_login_at")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _rows(session: Session, model: type[SQLModel], user_id: int, skip: tuple[str, ...] = ("id", "user_id")) -> list[dict]:
+    rows = session.exec(select(model).where(model.user_id == user_id)).all()  # type: ignore[attr-defined]
+    return [{k: _plain(v) for k, v in row.model_dump().items() if k not in skip} for row in rows]
+
+
+def personal_data(session: Session, user: User) -> dict[str, Any]:
+    """Everything the platform holds about ``user``, as JSON-ready data (right of access)."""
+    events = session.exec(
+        select(AuditEvent)
+        .where(or_(col(AuditEvent.actor_id) == user.id, col(AuditEvent.target) == f"user:{user.id}"))
+        .order_by(col(AuditEvent.at))
+    ).all()
+    certificates = learner_certificates(session, user.id)  # type: ignore[arg-type]
+    return {
+        "account": {name: _plain(getattr(user, name)) for name in ACCOUNT_FIELDS},
+        "modules": _rows(session, ModuleProgress, user.id),  # type: ignore[arg-type]
+        "sections": _rows(session, SectionProgress, user.id),  # type: ignore[arg-type]
+        "quiz_attempts": _rows(session, QuizAttempt, user.id),  # type: ignore[arg-type]
+        "active_time": _rows(session, ActiveTime, user.id),  # type: ignore[arg-type]
+        "reflection_answers": _rows(session, ReflectionAnswer, user.id),  # type: ignore[arg-type]
+        "certificates": [
+            {"code": c.code, "issued_at": _plain(c.issued_at), "revoked_at": _plain(c.revoked_at)} for c in certificates or []
+        ],
+        "account_history": [{"at": _plain(e.at), "action": e.action} for e in events],
+    }
+
+
+def record_data_export(session: Session, user: User, *, actor: User) -> None:
+    """Note in the audit trail that someone's data file was handed out."""
+    record(session, "account.data_exported", actor=actor, target=f"user:{user.id}")
+    session.commit()
+
+
+def erase_person(session: Session, user: User, *, actor: User, confirmation: str) -> None:
+    """Anonymise ``user`` once ``confirmation`` repeats their e-mail address.
+
+    Name, e-mail and profession are replaced, the password made unusable, the account deactivated and
+    logged out; reflection answers and password-reset records are deleted. Progress stays, unnamed.
+    """
+    if is_erased(user.email):
+        raise AccountError("Ce compte a déjà été anonymisé.")
+    if actor.id == user.id:
+        raise AccountError("Vous ne pouvez pas effacer votre propre compte.")
+    if confirmation.strip().lower() != user.email.lower():
+        raise AccountError("Recopiez exactement l'adresse e-mail du compte pour confirmer l'effacement.", "confirmation")
+    user.full_name = ERASED_NAME
+    user.email = f"anonyme-{user.id}@{ERASED_EMAIL_DOMAIN}"
+    user.profession = ""
+    user.password_hash = "!erased:" + secrets.token_hex(16)  # not an Argon2 hash: no password can match it
+    user.is_active = False
+    user.session_version += 1
+    session.add(user)
+    for model in (ReflectionAnswer, PasswordResetRequest, PasswordResetToken):
+        session.exec(delete(model).where(model.user_id == user.id))  # type: ignore[call-overload,attr-defined]
+    record(session, "account.erased", actor=actor, target=f"user:{user.id}")
+    session.commit()

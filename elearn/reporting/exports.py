@@ -1,0 +1,298 @@
+"""Exports in the formats administrators' tools read, streamed so that size never matters.
+
+Every export is a generator of ``bytes`` chunks over a database cursor: rows are formatted and sent as
+they are read, and nothing holds the whole result. XLSX is the one format that cannot be written
+progressively to the client (a zip archive), so it is written row by row (openpyxl's write-only mode) to a
+temporary file, which is then streamed and deleted.
+
+Starting an export records it in the audit trail (who, which dataset and format, which filters) before
+the first byte is produced. Columns are documented in ``docs/exports.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlmodel import Session
+
+from elearn.accounts import record
+from elearn.formatting import local
+from elearn.models import User
+from elearn.reporting import durations, xapi
+from elearn.reporting.catalog import Catalog
+from elearn.reporting.cells import protect_formula
+from elearn.reporting.filters import ReportFilters
+from elearn.reporting.records import (
+    ATTENDANCE_COLUMNS,
+    COMPLETION_COLUMNS,
+    Column,
+    attendance_records,
+    completion_records,
+)
+
+#: Bytes gathered before a chunk is handed to the client.
+CHUNK_SIZE = 64 * 1024
+
+
+class Dataset(StrEnum):
+    COMPLETIONS = "completions"
+    ATTENDANCE = "attendance"
+
+    @property
+    def label(self) -> str:
+        return {"completions": "Suivi des modules", "attendance": "Relevé de connexion"}[self.value]
+
+    @property
+    def file_stem(self) -> str:
+        return {"completions": "suivi-formation", "attendance": "releve-connexion"}[self.value]
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        return COMPLETION_COLUMNS if self is Dataset.COMPLETIONS else ATTENDANCE_COLUMNS
+
+
+class ExportFormat(StrEnum):
+    CSV_FR = "csv-fr"
+    CSV = "csv"
+    XLSX = "xlsx"
+    JSONL = "jsonl"
+    XAPI = "xapi"
+
+    @property
+    def label(self) -> str:
+        return {
+            "csv-fr": "CSV (tableur français)",
+            "csv": "CSV (virgule)",
+            "xlsx": "Excel (XLSX)",
+            "jsonl": "JSON Lines",
+            "xapi": "xAPI 1.0.3 (JSON)",
+        }[self.value]
+
+    @property
+    def extension(self) -> str:
+        return {"csv-fr": "csv", "csv": "csv", "xlsx": "xlsx", "jsonl": "jsonl", "xapi": "json"}[self.value]
+
+    @property
+    def mimetype(self) -> str:
+        return {
+            "csv-fr": "text/csv; charset=utf-8",
+            "csv": "text/csv; charset=utf-8",
+            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "jsonl": "application/x-ndjson; charset=utf-8",
+            "xapi": "application/json; charset=utf-8",
+        }[self.value]
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked; ``message`` is French, for the administrator."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export and how. ``iso_dates`` switches French spreadsheet dates to ISO 8601."""
+
+    dataset: Dataset
+    format: ExportFormat
+    filters: ReportFilters
+    iso_dates: bool = False
+
+    def check(self) -> None:
+        if self.format is ExportFormat.XAPI and self.dataset is not Dataset.COMPLETIONS:
+            raise ExportError("Le format xAPI ne s'applique qu'au suivi des modules.")
+
+    def filename(self, today: date) -> str:
+        stem = "xapi-statements" if self.format is ExportFormat.XAPI else self.dataset.file_stem
+        return f"{stem}-{today.isoformat()}.{self.format.extension}"
+
+
+@dataclass(frozen=True)
+class Export:
+    """A started export: what to call the file, its media type, and its content as a stream."""
+
+    filename: str
+    mimetype: str
+    chunks: Iterator[bytes]
+
+
+# Cell values ---------------------------------------------------------------------------------------
+
+
+def iso_moment(moment: datetime) -> str:
+    """ISO 8601 in UTC with its offset: unambiguous for machines and sortable as text."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _decimal(value: float, separator: str) -> str:
+    return f"{round(float(value), 2):g}".replace(".", separator)
+
+
+def french_cell(value: Any, kind: str, iso_dates: bool) -> str:
+    """A value as a French spreadsheet reads it: local dates JJ/MM/AAAA (or ISO), decimal comma."""
+    if value is None:
+        return ""
+    if kind == "datetime":
+        return iso_moment(value) if iso_dates else local(value).strftime("%d/%m/%Y %H:%M")
+    if kind == "date":
+        return value.isoformat() if iso_dates else value.strftime("%d/%m/%Y")
+    if kind == "decimal":
+        return _decimal(value, ",")
+    return _common_cell(value, kind, french=True)
+
+
+def plain_cell(value: Any, kind: str, _iso_dates: bool = True) -> str:
+    """A value for a comma CSV: ISO 8601 dates, decimal point, status keys."""
+    if value is None:
+        return ""
+    if kind == "datetime":
+        return iso_moment(value)
+    if kind in ("date", "decimal"):
+        return value.isoformat() if kind == "date" else _decimal(value, ".")
+    return _common_cell(value, kind, french=False)
+
+
+def _common_cell(value: Any, kind: str, *, french: bool) -> str:
+    """Durations, statuses (French label or key), numbers and protected text, in both CSV flavours."""
+    if kind == "duration":
+        return durations.clock(value)
+    if kind == "status":
+        return value.label if french else str(value)
+    return protect_formula(str(value)) if kind == "text" else str(value)
+
+
+def json_value(value: Any, kind: str) -> Any:
+    """A value in JSON: ISO 8601 dates and durations, numbers as numbers, status keys."""
+    if value is None:
+        return None
+    if kind == "datetime":
+        return iso_moment(value)
+    if kind == "date":
+        return value.isoformat()
+    if kind == "duration":
+        return durations.iso8601(value)
+    if kind == "status":
+        return str(value)
+    return value
+
+
+# Formats -------------------------------------------------------------------------------------------
+
+
+def _text_chunks(lines: Iterable[str], prefix: str = "") -> Iterator[bytes]:
+    """Gather text into chunks of about ``CHUNK_SIZE`` bytes."""
+    buffer = io.StringIO()
+    buffer.write(prefix)
+    for line in lines:
+        buffer.write(line)
+        if buffer.tell() >= CHUNK_SIZE:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def csv_lines(rows: Iterable[dict], columns: tuple[Column, ...], *, french: bool, iso_dates: bool) -> Iterator[str]:
+    """CSV lines: `;` and French labels for French spreadsheets, `,` and keys otherwise."""
+    line = io.StringIO()
+    writer = csv.writer(line, delimiter=";" if french else ",", lineterminator="\r\n")
+    cell = french_cell if french else plain_cell
+
+    def emit(values: list[str]) -> str:
+        line.seek(0)
+        line.truncate()
+        writer.writerow(values)
+        return line.getvalue()
+
+    yield emit([protect_formula(c.label) if french else c.key for c in columns])
+    for row in rows:
+        yield emit([cell(row[c.key], c.kind, iso_dates) for c in columns])
+
+
+def jsonl_lines(rows: Iterable[dict], columns: tuple[Column, ...]) -> Iterator[str]:
+    for row in rows:
+        yield json.dumps({c.key: json_value(row[c.key], c.kind) for c in columns}, ensure_ascii=False) + "\n"
+
+
+def json_array_lines(items: Iterable[dict]) -> Iterator[str]:
+    """A JSON array written one element at a time (what a learning record store accepts in one POST)."""
+    separator = "[\n"
+    for item in items:
+        yield separator + json.dumps(item, ensure_ascii=False)
+        separator = ",\n"
+    yield "[]\n" if separator == "[\n" else "\n]\n"
+
+
+def xlsx_chunks(rows: Iterable[dict], columns: tuple[Column, ...], title: str, iso_dates: bool) -> Iterator[bytes]:
+    """A workbook written row by row to a temporary file, then streamed and deleted."""
+    from elearn.reporting.spreadsheet import write_workbook  # openpyxl is imported only for this format
+
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_workbook(path, rows, columns, title, iso_dates)
+        with open(path, "rb") as workbook:
+            while chunk := workbook.read(CHUNK_SIZE):
+                yield chunk
+    finally:
+        os.unlink(path)
+
+
+# Starting an export --------------------------------------------------------------------------------
+
+
+def _rows(session: Session, request: ExportRequest, catalog: Catalog) -> Iterator[dict]:
+    if request.dataset is Dataset.COMPLETIONS:
+        return completion_records(session, request.filters, catalog)
+    return attendance_records(session, request.filters, catalog)
+
+
+def export_chunks(session: Session, request: ExportRequest, catalog: Catalog, ctx: xapi.StatementContext) -> Iterator[bytes]:
+    """The export's content. Lazy: nothing is read from the database before the first chunk is asked."""
+    columns, fmt = request.dataset.columns, request.format
+    if fmt is ExportFormat.XAPI:
+        yield from _text_chunks(json_array_lines(xapi.statements(session, request.filters, ctx)))
+    elif fmt is ExportFormat.XLSX:
+        yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.label, request.iso_dates)
+    elif fmt is ExportFormat.JSONL:
+        yield from _text_chunks(jsonl_lines(_rows(session, request, catalog), columns))
+    else:
+        french = fmt is ExportFormat.CSV_FR
+        lines = csv_lines(_rows(session, request, catalog), columns, french=french, iso_dates=request.iso_dates)
+        yield from _text_chunks(lines, prefix="\ufeff" if french else "")
+
+
+def start_export(
+    session: Session,
+    request: ExportRequest,
+    catalog: Catalog,
+    *,
+    actor: User | None,
+    base_url: str,
+    xapi_actor: str = xapi.ACTOR_ACCOUNT,
+    via: str = "web",
+    today: date | None = None,
+) -> Export:
+    """Record the export in the audit trail (committed), then hand back its stream."""
+    request.check()
+    details = {"dataset": request.dataset.value, "format": request.format.value, "filters": request.filters.as_query()}
+    if request.iso_dates:
+        details["dates"] = "iso"
+    record(session, "export", actor=actor, target=f"export:{request.dataset.value}", via=via, **details)
+    session.commit()
+    ctx = xapi.StatementContext(base_url, catalog, xapi_actor)
+    filename = request.filename(today or datetime.now(UTC).date())
+    return Export(filename, request.format.mimetype, export_chunks(session, request, catalog, ctx))

@@ -1,0 +1,211 @@
+"""The two tabular datasets administrators export, as streams of rows read with a server-side cursor.
+
+- completion records: one row per learner and module started (status, dates, score, attempts, time);
+- the attendance log (« relevé de connexion »): one row per learner and day of activity.
+
+Rows are plain dicts keyed by the column keys declared in :data:`COMPLETION_COLUMNS` and
+:data:`ATTENDANCE_COLUMNS`; the formats in :mod:`elearn.reporting.exports` decide how each kind of value
+is written. Nothing here holds more than one batch of rows (``yield_per``) in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from sqlalchemy import and_, case, func, or_
+from sqlmodel import Session, col, select
+
+from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, User
+from elearn.reporting.catalog import Catalog
+from elearn.reporting.conditions import active_in_period, day_in_period, learner_conditions, moment_in_period
+from elearn.reporting.filters import LearnerStatus, ReportFilters
+
+#: Rows fetched from the database at a time while streaming.
+BATCH_SIZE = 1000
+
+Kind = Literal["text", "int", "decimal", "date", "datetime", "duration", "status"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: machine key (plain CSV, JSON), French label (spreadsheets) and kind."""
+
+    key: str
+    label: str
+    kind: Kind
+
+
+LEARNER_COLUMNS = (
+    Column("learner_id", "N° apprenant", "int"),
+    Column("full_name", "Nom", "text"),
+    Column("email", "E-mail", "text"),
+    Column("profession", "Profession", "text"),
+)
+
+COMPLETION_COLUMNS = (
+    *LEARNER_COLUMNS,
+    Column("module", "Module (identifiant)", "text"),
+    Column("module_title", "Module", "text"),
+    Column("module_duration_minutes", "Durée prévue (min)", "int"),
+    Column("status", "Statut", "status"),
+    Column("started_at", "Commencé le", "datetime"),
+    Column("last_activity_at", "Dernière activité", "datetime"),
+    Column("completed_at", "Terminé le", "datetime"),
+    Column("score", "Score final (%)", "decimal"),
+    Column("quiz_attempts", "Tentatives de quiz", "int"),
+    Column("quizzes_passed", "Quiz réussis", "int"),
+    Column("active_seconds", "Temps actif (secondes)", "int"),
+    Column("active_time", "Temps actif (h:mm:ss)", "duration"),
+    Column("content_version", "Version du contenu", "text"),
+)
+
+ATTENDANCE_COLUMNS = (
+    *LEARNER_COLUMNS,
+    Column("day", "Date", "date"),
+    Column("first_activity_at", "Première activité", "datetime"),
+    Column("last_activity_at", "Dernière activité", "datetime"),
+    Column("active_seconds", "Temps actif (secondes)", "int"),
+    Column("active_time", "Temps actif (h:mm:ss)", "duration"),
+    Column("modules", "Modules", "text"),
+)
+
+
+def stream(session: Session, statement: Any) -> Iterator[Any]:
+    """Iterate a query batch by batch (server-side cursor where the driver has one)."""
+    yield from session.exec(statement.execution_options(yield_per=BATCH_SIZE))
+
+
+def path_order(slug_column: Any, catalog: Catalog) -> Any:
+    """An ORDER BY expression putting modules in path order (unknown slugs last)."""
+    if not catalog.slugs:
+        return slug_column
+    return case({slug: index for index, slug in enumerate(catalog.slugs)}, value=slug_column, else_=len(catalog.slugs))
+
+
+def attempt_totals() -> Any:
+    """Per learner and module: quiz attempts, and distinct quizzes passed."""
+    passed_quiz = case((col(QuizAttempt.passed), col(QuizAttempt.quiz_id)))
+    return (
+        select(
+            col(QuizAttempt.user_id).label("user_id"),
+            col(QuizAttempt.module_slug).label("module_slug"),
+            func.count().label("attempts"),
+            func.count(func.distinct(passed_quiz)).label("quizzes_passed"),
+        )
+        .group_by(col(QuizAttempt.user_id), col(QuizAttempt.module_slug))
+        .subquery()
+    )
+
+
+def time_totals(filters: ReportFilters | None = None) -> Any:
+    """Per learner and module: active seconds (within the period when ``filters`` has one)."""
+    return (
+        select(
+            col(ActiveTime.user_id).label("user_id"),
+            col(ActiveTime.module_slug).label("module_slug"),
+            func.sum(col(ActiveTime.seconds)).label("seconds"),
+        )
+        .where(*(day_in_period(col(ActiveTime.day), filters) if filters else []))
+        .group_by(col(ActiveTime.user_id), col(ActiveTime.module_slug))
+        .subquery()
+    )
+
+
+def same_learner_module(totals: Any) -> Any:
+    """Join condition between a per-learner-and-module subquery and ``ModuleProgress``."""
+    return and_(
+        totals.c.user_id == col(ModuleProgress.user_id), totals.c.module_slug == col(ModuleProgress.module_slug)
+    )
+
+
+def completion_statement(filters: ReportFilters, catalog: Catalog) -> Any:
+    """Learner × module rows matching ``filters``, in name then path order."""
+    attempts, spent = attempt_totals(), time_totals()
+    progress = ModuleProgress
+    statement = (
+        select(
+            col(User.id), col(User.full_name), col(User.email), col(User.profession),
+            col(progress.module_slug), col(progress.started_at), col(progress.last_activity_at),
+            col(progress.completed_at), col(progress.completion_score), col(progress.completion_content_hash),
+            attempts.c.attempts, attempts.c.quizzes_passed, spent.c.seconds,
+        )
+        .join(User, col(User.id) == col(progress.user_id))
+        .outerjoin(attempts, same_learner_module(attempts))
+        .outerjoin(spent, same_learner_module(spent))
+        .where(*learner_conditions(filters, catalog))
+    )
+    if filters.module:
+        statement = statement.where(col(progress.module_slug) == filters.module)
+    if filters.has_period:
+        statement = statement.where(
+            or_(
+                active_in_period(col(progress.user_id), filters, col(progress.module_slug)),
+                and_(*moment_in_period(col(progress.completed_at), filters)),
+            )
+        )
+    return statement.order_by(col(User.full_name), col(User.id), path_order(col(progress.module_slug), catalog))
+
+
+def completion_records(session: Session, filters: ReportFilters, catalog: Catalog) -> Iterator[dict[str, Any]]:
+    """The completion records, one dict per learner and module started."""
+    for row in stream(session, completion_statement(filters, catalog)):
+        (user_id, name, email, profession, slug, started, last, completed, score, version, attempts, passed, seconds) = row
+        module = catalog.get(slug)
+        status = LearnerStatus.COMPLETED if completed else LearnerStatus.IN_PROGRESS
+        yield {
+            "learner_id": user_id, "full_name": name, "email": email, "profession": profession,
+            "module": slug, "module_title": module.title, "module_duration_minutes": module.duration_minutes,
+            "status": status, "started_at": started, "last_activity_at": last, "completed_at": completed,
+            "score": score, "quiz_attempts": attempts or 0, "quizzes_passed": passed or 0,
+            "active_seconds": seconds or 0, "active_time": seconds or 0, "content_version": version,
+        }
+
+
+def attendance_statement(filters: ReportFilters, catalog: Catalog, user_id: int | None = None) -> Any:
+    """Learner × day rows of activity: first and last activity, active time, modules worked on.
+
+    With ``user_id``, one person's days whatever their role (the learner detail page).
+    """
+    conditions = day_in_period(col(ActiveTime.day), filters)
+    if filters.module:
+        conditions.append(col(ActiveTime.module_slug) == filters.module)
+    per_module = (
+        select(
+            col(ActiveTime.user_id).label("user_id"),
+            col(ActiveTime.day).label("day"),
+            col(ActiveTime.module_slug).label("module_slug"),
+            func.min(col(ActiveTime.first_activity_at)).label("first"),
+            func.max(col(ActiveTime.last_activity_at)).label("last"),
+            func.sum(col(ActiveTime.seconds)).label("seconds"),
+        )
+        .where(*conditions)
+        .group_by(col(ActiveTime.user_id), col(ActiveTime.day), col(ActiveTime.module_slug))
+        .subquery()
+    )
+    statement = (
+        select(
+            col(User.id), col(User.full_name), col(User.email), col(User.profession), per_module.c.day,
+            func.min(per_module.c.first), func.max(per_module.c.last), func.sum(per_module.c.seconds),
+            func.aggregate_strings(per_module.c.module_slug, ", "),
+        )
+        .join(User, col(User.id) == per_module.c.user_id)
+        .where(*(learner_conditions(filters, catalog) if user_id is None else [col(User.id) == user_id]))
+        .group_by(col(User.id), col(User.full_name), col(User.email), col(User.profession), per_module.c.day)
+    )
+    return statement.order_by(col(User.full_name), col(User.id), per_module.c.day)
+
+
+def attendance_records(
+    session: Session, filters: ReportFilters, catalog: Catalog, user_id: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The attendance log, one dict per learner and day with activity."""
+    for user, name, email, profession, day, first, last, seconds, modules in stream(
+        session, attendance_statement(filters, catalog, user_id)
+    ):
+        yield {
+            "learner_id": user, "full_name": name, "email": email, "profession": profession, "day": day,
+            "first_activity_at": first, "last_activity_at": last, "active_seconds": seconds or 0,
+            "active_time": seconds or 0, "modules": ", ".join(sorted(modules.split(", "))) if modules else "",
+        }
