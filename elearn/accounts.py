@@ -145,6 +145,19 @@ def change_role(session: Session, user: User, role: Role, *, actor: User) -> Non
     session.commit()
 
 
+def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (logging the person out everywhere) or reactivate an account, and record it."""
+    if user.id == actor.id and not active:
+        raise AccountError("Vous ne pouvez pas désactiver votre propre compte.")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    user.session_version += 1
+    session.add(user)
+    record(session, "account.reactivated" if active else "account.deactivated", actor=actor, target=f"user:{user.id}")
+    session.commit()
+
+
 # Password resets -----------------------------------------------------------------------------------
 
 

@@ -48,6 +48,8 @@ class Settings:
     admin_email: str = field(default_factory=lambda: _env("ELEARN_ADMIN_EMAIL", "admin@example.org") or "")
     secure_cookies: bool = field(default_factory=lambda: _env("ELEARN_SECURE_COOKIES", "0") == "1")
     base_url: str | None = field(default_factory=lambda: _env("ELEARN_BASE_URL"))
+    #: How xAPI exports identify learners: "account" (platform number) or "mbox" (e-mail address).
+    xapi_actor: str = field(default_factory=lambda: _env("ELEARN_XAPI_ACTOR", "account") or "account")
 
     def to_flask(self) -> dict[str, object]:
         """Map the settings onto the Flask config dictionary."""
@@ -61,6 +63,7 @@ class Settings:
             "ELEARN_MEDIA_DIR": str(self.media_dir),
             "ELEARN_ADMIN_EMAIL": self.admin_email,
             "ELEARN_BASE_URL": self.base_url,
+            "ELEARN_XAPI_ACTOR": self.xapi_actor,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,
