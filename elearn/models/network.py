@@ -7,61 +7,39 @@ part of any learner's record, so exports of learner data never reach it and eras
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
+
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from elearn.models.base import utcnow
+from elearn.models.base import LabelledEnum, utcnow
 
 MAX_SITUATION_TEXT = 5_000
 
 
-class CareStage(StrEnum):
+class CareStage(LabelledEnum):
     """Where in the care path the situation happened (the three stakes of the workshops)."""
 
-    RIGHTS = "droits"
-    CARE = "soins"
-    RELATIONSHIP = "relation"
-
-    @property
-    def label(self) -> str:
-        return {
-            "droits": "Accès aux droits",
-            "soins": "Accès aux soins",
-            "relation": "Relation soignant-soigné",
-        }[self.value]
+    RIGHTS = "droits", "Accès aux droits"
+    CARE = "soins", "Accès aux soins"
+    RELATIONSHIP = "relation", "Relation soignant-soigné"
 
 
-class Criterion(StrEnum):
+class Criterion(LabelledEnum):
     """The discrimination criterion that may be involved (the four of the guide, plus the rest)."""
 
-    ORIGIN = "origine"
-    SEX = "sexe"
-    RESIDENCE = "residence"
-    POVERTY = "vulnerabilite"
-    OTHER = "autre"
-
-    @property
-    def label(self) -> str:
-        return {
-            "origine": "Origine",
-            "sexe": "Sexe",
-            "residence": "Lieu de résidence",
-            "vulnerabilite": "Vulnérabilité économique",
-            "autre": "Autre / je ne sais pas",
-        }[self.value]
+    ORIGIN = "origine", "Origine"
+    SEX = "sexe", "Sexe"
+    RESIDENCE = "residence", "Lieu de résidence"
+    POVERTY = "vulnerabilite", "Vulnérabilité économique"
+    OTHER = "autre", "Autre / je ne sais pas"
 
 
-class ProblemLevel(StrEnum):
+class ProblemLevel(LabelledEnum):
     """The level a problem sits at, as the network's charter names them."""
 
-    INDIVIDUAL = "individuel"
-    INSTITUTIONAL = "institutionnel"
-    SYSTEMIC = "systemique"
-
-    @property
-    def label(self) -> str:
-        return {"individuel": "Individuel", "institutionnel": "Institutionnel", "systemique": "Systémique"}[self.value]
+    INDIVIDUAL = "individuel", "Individuel"
+    INSTITUTIONAL = "institutionnel", "Institutionnel"
+    SYSTEMIC = "systemique", "Systémique"
 
 
 class Situation(SQLModel, table=True):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from elearn.models.base import utcnow
+from elearn.models.base import LabelledEnum, utcnow
 
 #: Longest answer or synthesis item accepted, in characters (a few pages of text).
 MAX_TEXT_LENGTH = 10_000
@@ -33,22 +32,13 @@ class ReflectionAnswer(SQLModel, table=True):
     shared_at: datetime | None = Field(default=None, index=True)
 
 
-class SynthesisPart(StrEnum):
+class SynthesisPart(LabelledEnum):
     """The four parts of a workshop synthesis, in the order they are printed."""
 
-    FINDINGS = "constats"
-    STAKES = "enjeux"
-    ACTIONS = "pistes"
-    INITIATIVES = "initiatives"
-
-    @property
-    def label(self) -> str:
-        return {
-            "constats": "Constats",
-            "enjeux": "Enjeux",
-            "pistes": "Pistes d'action",
-            "initiatives": "Initiatives inspirantes",
-        }[self.value]
+    FINDINGS = "constats", "Constats"
+    STAKES = "enjeux", "Enjeux"
+    ACTIONS = "pistes", "Pistes d'action"
+    INITIATIVES = "initiatives", "Initiatives inspirantes"
 
 
 class Synthesis(SQLModel, table=True):
