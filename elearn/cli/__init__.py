@@ -22,11 +22,13 @@ def main() -> None:
 
 def _register() -> None:
     from elearn.cli import db as db_commands
+    from elearn.cli import exports as export_commands
     from elearn.cli import users as user_commands
 
     main.add_command(db_commands.db)
     main.add_command(db_commands.init)
     main.add_command(user_commands.users)
+    main.add_command(export_commands.export)
     try:
         from elearn.cli import content as content_commands
     except ImportError:  # the content tools are optional only while they are being built

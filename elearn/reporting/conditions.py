@@ -93,12 +93,24 @@ def status_condition(status: LearnerStatus, module: str, catalog: Catalog) -> Cl
     }[status]
 
 
+def search_condition(term: str) -> Clause:
+    """Name or e-mail contains ``term``, whatever its case, accented capitals included.
+
+    SQLite only folds ASCII letters, so « élodie » would miss « Élodie »: the term is also tried in
+    lower, title and upper case, which covers how names are written.
+    """
+    variants = {term, term.lower(), term.title(), term.upper()}
+    return or_(
+        *(col(User.full_name).icontains(v, autoescape=True) for v in variants),
+        *(col(User.email).icontains(v, autoescape=True) for v in variants),
+    )
+
+
 def learner_conditions(filters: ReportFilters, catalog: Catalog) -> list[Clause]:
     """Which learners a report covers: role, search, profession, status and activity in the period."""
     clauses: list[Clause] = [col(User.role) == Role.LEARNER.value]
     if filters.search:
-        pattern = f"%{filters.search.lower()}%"
-        clauses.append(or_(func.lower(col(User.full_name)).like(pattern), func.lower(col(User.email)).like(pattern)))
+        clauses.append(search_condition(filters.search))
     if filters.profession:
         clauses.append(col(User.profession) == filters.profession)
     if filters.status is not None:

@@ -1,4 +1,4 @@
-"""Administrators' pages: accounts, completions, exports, audit trail."""
+"""Administrators' pages: dashboard, learners, exports, accounts and the audit trail."""
 
 from flask import Blueprint
 
@@ -8,4 +8,5 @@ from elearn.web.access import restrict_blueprint
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 restrict_blueprint(bp, Role.ADMIN)
 
-from elearn.web.admin import routes  # noqa: E402,F401 - registers the routes on bp
+# Importing the route modules registers their views on bp.
+from elearn.web.admin import audit, dashboard, exports, learners, routes  # noqa: E402,F401

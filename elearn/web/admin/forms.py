@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
+from wtforms import HiddenField, StringField
+from wtforms.fields.choices import SelectChoice, SelectField
+from wtforms.validators import AnyOf, DataRequired
 
 from elearn.models import Role
 
@@ -15,3 +16,18 @@ class RoleForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """An empty form: a POST with its CSRF token confirms an action."""
+
+
+class ActivationForm(FlaskForm):
+    """Deactivate (``active=0``) or reactivate (``active=1``) an account."""
+
+    active = HiddenField(validators=[AnyOf(["0", "1"])])
+
+
+class EraseForm(FlaskForm):
+    """Erasure is confirmed by typing the account's e-mail address."""
+
+    confirmation = StringField(
+        "Recopiez l'adresse e-mail du compte pour confirmer",
+        validators=[DataRequired("Recopiez l'adresse e-mail du compte.")],
+    )

@@ -1,21 +1,30 @@
-"""Account administration: list accounts, change roles, issue password-reset links."""
+"""Account administration: list and search accounts, change roles, deactivate, issue password-reset
+links, hand a person their data and erase (anonymise) an account."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
-from sqlmodel import col, select
+import json
 
-from elearn import accounts
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from elearn import accounts, privacy
 from elearn.db import get_session
 from elearn.models import Role, User
+from elearn.reporting.conditions import is_erased, search_condition
 from elearn.web.admin import bp
-from elearn.web.admin.forms import ConfirmForm, RoleForm
+from elearn.web.admin.forms import ActivationForm, ConfirmForm, EraseForm, RoleForm
+
+
+@bp.app_template_test("erased_email")
+def _erased_email(email: str) -> bool:
+    return is_erased(email)
 
 
 @bp.route("/")
 def index():
-    return redirect(url_for("admin.users"))
+    return redirect(url_for("admin.dashboard"))
 
 
 @bp.route("/users")
@@ -24,8 +33,7 @@ def users():
     query = request.args.get("q", "").strip()
     statement = select(User).order_by(User.full_name)
     if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(col(User.email).ilike(pattern) | col(User.full_name).ilike(pattern))
+        statement = statement.where(search_condition(query))
     return render_template(
         "admin/users.html",
         users=db.exec(statement.limit(500)).all(),
@@ -46,14 +54,65 @@ def _get_user(user_id: int) -> User:
 def user_detail(user_id: int):
     user = _get_user(user_id)
     form = RoleForm(role=user.role)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not is_erased(user.email):
         if user.id == current_user.id and form.role.data != Role.ADMIN.value:
             flash("Vous ne pouvez pas retirer votre propre rôle d'administrateur.", "error")
         else:
             accounts.change_role(get_session(), user, Role(form.role.data), actor=current_user)
             flash("Rôle mis à jour.", "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=form, confirm_form=ConfirmForm())
+    return render_template(
+        "admin/user.html", user=user, form=form, confirm_form=ConfirmForm(), erased=is_erased(user.email),
+        activation_form=ActivationForm(active="0" if user.is_active else "1"),
+    )
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+def set_active(user_id: int):
+    """Deactivate (the person is logged out everywhere) or reactivate an account."""
+    user, form = _get_user(user_id), ActivationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_active(get_session(), user, form.active.data == "1", actor=current_user)
+        flash("Compte réactivé." if user.is_active else "Compte désactivé : la personne est déconnectée.", "success")
+    except accounts.AccountError as error:
+        flash(error.message, "error")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/data", methods=["POST"])
+def personal_data(user_id: int):
+    """The person's own data as a JSON file (right of access), recorded in the audit trail."""
+    user = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    session = get_session()
+    data = privacy.personal_data(session, user)
+    privacy.record_data_export(session, user, actor=current_user)
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="donnees-personnelles-{user.id}.json"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
+def erase(user_id: int):
+    """Erasure (RGPD) after typing the account's e-mail address; statistics stay, anonymous."""
+    user, form = _get_user(user_id), EraseForm()
+    if is_erased(user.email):
+        flash("Ce compte a déjà été anonymisé.", "info")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    if form.validate_on_submit():
+        try:
+            privacy.erase_person(get_session(), user, actor=current_user, confirmation=form.confirmation.data)
+        except accounts.AccountError as error:
+            form.confirmation.errors = [error.message]
+        else:
+            flash("Le compte a été anonymisé. Les statistiques anonymes sont conservées.", "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_template("admin/erase.html", user=user, form=form)
 
 
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])

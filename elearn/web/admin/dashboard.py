@@ -1,0 +1,31 @@
+"""The dashboard: learners, completions, pass rates, median time and certificates over a period."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import render_template
+
+from elearn.db import get_session
+from elearn.reporting.queries import dashboard as dashboard_figures
+from elearn.web.admin import bp
+from elearn.web.admin.reports import catalog, read_filters
+
+
+def period_presets(today: date) -> list[tuple[str, date | None, date | None]]:
+    """The period picker's shortcuts: (label, from, to)."""
+    return [
+        ("30 derniers jours", today - timedelta(days=29), today),
+        ("Ce mois-ci", today.replace(day=1), today),
+        ("Cette année", today.replace(month=1, day=1), today),
+        ("Année précédente", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        ("Depuis le début", None, None),
+    ]
+
+
+@bp.route("/dashboard")
+def dashboard():
+    today = date.today()
+    filters = read_filters(today.replace(month=1, day=1), today)
+    figures = dashboard_figures(get_session(), filters, catalog())
+    return render_template("admin/dashboard.html", figures=figures, filters=filters, presets=period_presets(today))
