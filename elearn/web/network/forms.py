@@ -24,12 +24,12 @@ class SituationForm(FlaskForm):
         validators=[DataRequired("Décrivez ce qui s'est passé."), Length(max=MAX_SITUATION_TEXT, message=_TOO_LONG)],
     )
     care_stage = RadioField(
-        "À quelle étape du parcours de soins ?",
+        "À quelle étape du parcours de soins\u00a0?",
         choices=_choices(CareStage),
         validators=[InputRequired("Choisissez l'étape du parcours de soins concernée.")],
     )
     criterion = RadioField(
-        "Quel critère de discrimination pourrait être en jeu ?",
+        "Quel critère de discrimination pourrait être en jeu\u00a0?",
         choices=_choices(Criterion),
         validators=[InputRequired("Choisissez un critère (ou « Autre / je ne sais pas »).")],
     )
