@@ -95,3 +95,15 @@ def test_filters(app, trainer):
         assert [s.id for s in network.list_situations(session, network.Filter.CANDIDATES)] == [second.id]
         assert network.list_situations(session, network.Filter.PUBLISHED) == []
         assert len(network.list_situations(session)) == 2
+
+
+def test_erasing_a_learner_leaves_their_situations_and_their_data_file_has_none(app, client, auth, learner, admin):
+    from elearn.privacy import erase_person, personal_data
+
+    auth.login(learner.email)
+    client.post("/reseau/signaler", data={"what_happened": CLEAN.what_happened, "care_stage": "soins", "criterion": "autre"})
+    with app.app_context(), session_scope() as session:
+        person = session.get(User, learner.id)
+        assert CLEAN.what_happened not in repr(personal_data(session, person))
+        erase_person(session, person, actor=admin, confirmation=learner.email)
+        assert [s.what_happened for s in session.exec(select(Situation))] == [CLEAN.what_happened]
