@@ -19,7 +19,6 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session
@@ -27,6 +26,7 @@ from sqlmodel import Session
 from elearn.accounts import record
 from elearn.formatting import local
 from elearn.models import User
+from elearn.models.base import LabelledEnum
 from elearn.reporting import durations, xapi
 from elearn.reporting.catalog import Catalog
 from elearn.reporting.cells import protect_formula
@@ -43,53 +43,46 @@ from elearn.reporting.records import (
 CHUNK_SIZE = 64 * 1024
 
 
-class Dataset(StrEnum):
-    COMPLETIONS = "completions"
-    ATTENDANCE = "attendance"
+class Dataset(LabelledEnum):
+    """What an export contains."""
 
-    @property
-    def label(self) -> str:
-        return {"completions": "Suivi des modules", "attendance": "Relevé de connexion"}[self.value]
+    COMPLETIONS = "completions", "Suivi des modules"
+    ATTENDANCE = "attendance", "Relevé de connexion"
 
     @property
     def file_stem(self) -> str:
-        return {"completions": "suivi-formation", "attendance": "releve-connexion"}[self.value]
+        return "suivi-formation" if self is Dataset.COMPLETIONS else "releve-connexion"
 
     @property
     def columns(self) -> tuple[Column, ...]:
         return COMPLETION_COLUMNS if self is Dataset.COMPLETIONS else ATTENDANCE_COLUMNS
 
 
-class ExportFormat(StrEnum):
-    CSV_FR = "csv-fr"
-    CSV = "csv"
-    XLSX = "xlsx"
-    JSONL = "jsonl"
-    XAPI = "xapi"
+class ExportFormat(LabelledEnum):
+    """How an export is written."""
 
-    @property
-    def label(self) -> str:
-        return {
-            "csv-fr": "CSV (tableur français)",
-            "csv": "CSV (virgule)",
-            "xlsx": "Excel (XLSX)",
-            "jsonl": "JSON Lines",
-            "xapi": "xAPI 1.0.3 (JSON)",
-        }[self.value]
+    CSV_FR = "csv-fr", "CSV (tableur français)"
+    CSV = "csv", "CSV (virgule)"
+    XLSX = "xlsx", "Excel (XLSX)"
+    JSONL = "jsonl", "JSON Lines"
+    XAPI = "xapi", "xAPI 1.0.3 (JSON)"
 
     @property
     def extension(self) -> str:
-        return {"csv-fr": "csv", "csv": "csv", "xlsx": "xlsx", "jsonl": "jsonl", "xapi": "json"}[self.value]
+        return {"csv-fr": "csv", "xapi": "json"}.get(self.value, self.value)
 
     @property
     def mimetype(self) -> str:
-        return {
-            "csv-fr": "text/csv; charset=utf-8",
-            "csv": "text/csv; charset=utf-8",
-            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "jsonl": "application/x-ndjson; charset=utf-8",
-            "xapi": "application/json; charset=utf-8",
-        }[self.value]
+        return MIMETYPES[self.value]
+
+
+MIMETYPES = {
+    "csv-fr": "text/csv; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/x-ndjson; charset=utf-8",
+    "xapi": "application/json; charset=utf-8",
+}
 
 
 class ExportError(ValueError):

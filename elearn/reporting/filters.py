@@ -9,21 +9,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 
 from elearn.formatting import DISPLAY_TZ
+from elearn.models.base import LabelledEnum
 
 
-class LearnerStatus(StrEnum):
+class LearnerStatus(LabelledEnum):
     """Where a learner stands in one module, or (without a module) in the whole path."""
 
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-
-    @property
-    def label(self) -> str:
-        return {"not_started": "Non commencé", "in_progress": "En cours", "completed": "Terminé"}[self.value]
+    NOT_STARTED = "not_started", "Non commencé"
+    IN_PROGRESS = "in_progress", "En cours"
+    COMPLETED = "completed", "Terminé"
 
 
 @dataclass(frozen=True)

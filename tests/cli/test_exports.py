@@ -1,0 +1,49 @@
+"""``elearn export``: the same exports as the web, to a file or standard output, audited."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import openpyxl
+from sqlmodel import select
+
+from elearn.cli import main
+from elearn.cli.exports import export
+from elearn.db import session_scope
+from elearn.models import AuditEvent
+from tests.reporting.seed import seed
+
+
+def test_export_command_is_registered():
+    assert main.get_command(None, "export") is export  # type: ignore[arg-type]
+
+
+def test_french_csv_to_a_file_with_filters(app, runner, tmp_path):
+    seed(app)
+    target = tmp_path / "suivi.csv"
+    result = runner.invoke(export, ["csv-fr", "--from", "01/03/2026", "--to", "2026-03-31", "--profession", "Aide-soignante", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert [(r["Nom"], r["Module (identifiant)"]) for r in rows] == [("Élodie Marchand", "premiers-pas")]
+    with app.app_context(), session_scope() as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert event.actor_id is None and event.details["via"] == "cli"
+    assert event.details["filters"] == {"from": "2026-03-01", "to": "2026-03-31", "profession": "Aide-soignante"}
+
+
+def test_attendance_log_as_xlsx_and_xapi_to_stdout(app, runner, tmp_path):
+    seed(app)
+    target = tmp_path / "releve.xlsx"
+    assert runner.invoke(export, ["xlsx", "--data", "attendance", "-o", str(target)]).exit_code == 0
+    assert openpyxl.load_workbook(target).active["A1"].value == "N° apprenant"
+    result = runner.invoke(export, ["xapi", "--module", "suite"])
+    assert [s["verb"]["id"] for s in json.loads(result.output)] == ["http://adlnet.gov/expapi/verbs/experienced"]
+
+
+def test_bad_options_are_usage_errors(app, runner):
+    result = runner.invoke(export, ["jsonl", "--from", "hier"])
+    assert result.exit_code == 2 and "Date de début invalide" in result.output
+    result = runner.invoke(export, ["xapi", "--data", "attendance"])
+    assert result.exit_code == 2 and "xAPI" in result.output
