@@ -30,8 +30,33 @@ ACTION_LABELS = {
 }
 
 
+#: French names of the details' keys and of the values they commonly hold.
+DETAIL_LABELS = {
+    "before": "avant", "after": "après", "role": "rôle", "via": "depuis", "dataset": "données",
+    "format": "format", "filters": "filtres", "dates": "dates", "reason": "motif",
+}
+VALUE_LABELS = {
+    "web": "le site", "cli": "la ligne de commande", "completions": "suivi des modules",
+    "attendance": "relevé de connexion", "learner": "apprenant·e", "trainer": "formateur·rice",
+    "admin": "administrateur·rice",
+}
+FILTER_LABELS = {"from": "du", "to": "au", "module": "module", "status": "statut", "profession": "profession", "q": "recherche"}
+
+
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
+
+
+def describe_details(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """An event's details as French (label, text) pairs; unknown keys and values are shown as stored."""
+    described = []
+    for key, value in details.items():
+        if isinstance(value, dict):
+            text = ", ".join(f"{FILTER_LABELS.get(k, k)} {v}" for k, v in value.items()) or "aucun"
+        else:
+            text = VALUE_LABELS.get(str(value), str(value))
+        described.append((DETAIL_LABELS.get(key, key), text))
+    return described
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,21 @@ class AuditLine:
     @property
     def label(self) -> str:
         return action_label(self.action)
+
+    @property
+    def described_details(self) -> list[tuple[str, str]]:
+        return describe_details(self.details)
+
+    @property
+    def user_id(self) -> int | None:
+        """The account the event is about, when it is about one (``user:<id>``)."""
+        kind, _, number = self.target.partition(":")
+        return int(number) if kind == "user" and number.isdigit() else None
+
+    @property
+    def target_text(self) -> str:
+        kind, _, name = self.target.partition(":")
+        return VALUE_LABELS.get(name, name) if kind == "export" else self.target
 
 
 def recorded_actions(session: Session) -> list[str]:

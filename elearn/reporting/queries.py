@@ -224,6 +224,7 @@ class LearnerDetail:
     attempts: list[QuizAttempt]
     days: list[dict[str, Any]]
     certificates: list[CertificateLine] | None
+    catalog: Catalog = field(default_factory=Catalog)
 
     @property
     def erased(self) -> bool:
@@ -232,6 +233,13 @@ class LearnerDetail:
     @property
     def active_seconds(self) -> int:
         return sum(day["active_seconds"] for day in self.days)
+
+    def module_title(self, slug: str) -> str:
+        return self.catalog.title(slug)
+
+    def module_titles(self, slugs: str) -> str:
+        """« premiers-pas, suite » (as the attendance log lists them) with the modules' titles."""
+        return ", ".join(self.catalog.title(slug) for slug in slugs.split(", ") if slug)
 
 
 def learner_detail(session: Session, user: User, catalog: Catalog) -> LearnerDetail:
@@ -261,7 +269,7 @@ def learner_detail(session: Session, user: User, catalog: Catalog) -> LearnerDet
             )
         )
     days = list(attendance_records(session, ReportFilters(), catalog, user_id=user.id))
-    return LearnerDetail(user, modules, attempts, days, learner_certificates(session, user.id))
+    return LearnerDetail(user, modules, attempts, days, learner_certificates(session, user.id), catalog)
 
 
 def _module_status(row: ModuleProgress | None) -> LearnerStatus:
