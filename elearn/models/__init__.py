@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
+from elearn.models.certificate import Certificate, VerificationThrottle
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
@@ -17,6 +18,7 @@ __all__ = [
     "QuizAttempt",
     "SectionProgress",
     "AuditEvent",
+    "Certificate", "VerificationThrottle",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
     "PasswordResetRequest", "PasswordResetToken", "Role", "User", "metadata"]
