@@ -52,7 +52,6 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
         .where(or_(col(AuditEvent.actor_id) == user.id, col(AuditEvent.target) == f"user:{user.id}"))
         .order_by(col(AuditEvent.at))
     ).all()
-    certificates = learner_certificates(session, user.id)  # type: ignore[arg-type]
     return {
         "account": {name: _plain(getattr(user, name)) for name in ACCOUNT_FIELDS},
         "modules": _rows(session, ModuleProgress, user.id),  # type: ignore[arg-type]
@@ -61,7 +60,8 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
         "active_time": _rows(session, ActiveTime, user.id),  # type: ignore[arg-type]
         "reflection_answers": _rows(session, ReflectionAnswer, user.id),  # type: ignore[arg-type]
         "certificates": [
-            {"code": c.code, "issued_at": _plain(c.issued_at), "revoked_at": _plain(c.revoked_at)} for c in certificates or []
+            {"code": c.code, "issued_at": _plain(c.issued_at), "revoked_at": _plain(c.revoked_at)}
+            for c in learner_certificates(session, user.id)  # type: ignore[arg-type]
         ],
         "account_history": [{"at": _plain(e.at), "action": e.action} for e in events],
     }

@@ -1,61 +1,37 @@
-"""Certificates as reports see them, while the certificate model may not be installed yet.
-
-The certificates table belongs to the certificate feature (``elearn.models.certificate``). Reports only
-count and list certificates, so they read the few attributes they need defensively and show
-« non disponible » when the model is absent.
-"""
+"""Certificates as reports see them: how many were issued in a period, and a learner's list."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from elearn.models import Certificate
 from elearn.reporting.conditions import moment_in_period
 from elearn.reporting.filters import ReportFilters
 
 
 @dataclass(frozen=True)
 class CertificateLine:
-    """One certificate on a learner's detail page."""
+    """One certificate on a learner's detail page and in their data file."""
 
     code: str
-    issued_at: datetime | None
+    issued_at: datetime
     revoked_at: datetime | None
+    revoked_reason: str = ""
 
 
-def certificate_model() -> Any | None:
-    """The certificate table's model, or None while that feature is not installed."""
-    try:
-        from elearn.models.certificate import Certificate  # type: ignore[import-not-found]
-    except ImportError:
-        return None
-    return Certificate
+def issued_count(session: Session, filters: ReportFilters) -> int:
+    """Certificates issued in the period (revoked ones included: they were issued)."""
+    statement = select(func.count()).select_from(Certificate).where(*moment_in_period(col(Certificate.issued_at), filters))
+    return int(session.exec(statement).one())
 
 
-def _issued_column(model: Any) -> Any:
-    return getattr(model, "issued_at", None) or getattr(model, "created_at")
-
-
-def issued_count(session: Session, filters: ReportFilters) -> int | None:
-    """Certificates issued in the period, or None when certificates are not available."""
-    model = certificate_model()
-    if model is None:
-        return None
-    issued = _issued_column(model)
-    return session.exec(select(func.count()).select_from(model).where(*moment_in_period(col(issued), filters))).one()
-
-
-def learner_certificates(session: Session, user_id: int) -> list[CertificateLine] | None:
-    """A learner's certificates, newest first, or None when certificates are not available."""
-    model = certificate_model()
-    if model is None:
-        return None
-    rows = session.exec(select(model).where(model.user_id == user_id).order_by(col(_issued_column(model)).desc())).all()
-    return [
-        CertificateLine(str(getattr(row, "code", row.id)), getattr(row, "issued_at", None), getattr(row, "revoked_at", None))
-        for row in rows
-    ]
+def learner_certificates(session: Session, user_id: int) -> list[CertificateLine]:
+    """A learner's certificates, newest first."""
+    rows = session.exec(
+        select(Certificate).where(Certificate.user_id == user_id).order_by(col(Certificate.issued_at).desc())
+    ).all()
+    return [CertificateLine(row.code, row.issued_at, row.revoked_at, row.revoked_reason) for row in rows]

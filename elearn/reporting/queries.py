@@ -55,7 +55,7 @@ class Dashboard:
     new_learners: int
     active_learners: int
     completions: int
-    certificates_issued: int | None
+    certificates_issued: int
     modules: list[ModuleFigures] = field(default_factory=list)
 
 
@@ -223,7 +223,7 @@ class LearnerDetail:
     modules: list[ModuleLine]
     attempts: list[QuizAttempt]
     days: list[dict[str, Any]]
-    certificates: list[CertificateLine] | None
+    certificates: list[CertificateLine]
     catalog: Catalog = field(default_factory=Catalog)
 
     @property

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session
 
 from elearn.db import session_scope
-from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, Role, User
+from elearn.models import ActiveTime, Certificate, ModuleProgress, QuizAttempt, Role, User
 from elearn.reporting.catalog import Catalog, ModuleInfo
 
 CATALOG = Catalog([ModuleInfo("premiers-pas", "Premiers pas", 20, "h1"), ModuleInfo("suite", "La suite", 30, "h2")])
@@ -43,7 +43,8 @@ def attempt(session: Session, user_id: int, slug: str, number: int, points: floa
 
 
 def seed(app) -> Seeded:  # noqa: ANN001
-    """Élodie completed « premiers-pas » in March 2026 (fail then pass) and started « suite » in April;
+    """Élodie completed « premiers-pas » in March 2026 (fail then pass, certificate issued) and started
+    « suite » in April;
     a learner whose name is a formula started one module; another never started; a trainer tried a module."""
     with app.app_context(), session_scope() as session:
         elodie = user(session, "elodie.marchand@exemple.fr", "Élodie Marchand", "Aide-soignante")
@@ -67,4 +68,6 @@ def seed(app) -> Seeded:  # noqa: ANN001
         attempt(session, elodie, "premiers-pas", 1, 2, False, "2026-03-10T09:10:00")
         attempt(session, elodie, "premiers-pas", 2, 3.5, True, "2026-03-10T09:25:00")
         attempt(session, hacker, "premiers-pas", 1, 1, False, "2026-03-20T10:04:00")
+        session.add(Certificate(code="AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", user_id=elodie, path_version="v1",
+                                issued_at=datetime(2026, 3, 10, 9, 31, tzinfo=UTC), credential="{}"))
     return Seeded(elodie, hacker, idle, trainer)

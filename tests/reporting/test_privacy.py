@@ -26,6 +26,7 @@ def test_personal_data_holds_the_account_and_the_training_record(session, seeded
     assert data["account"]["full_name"] == "Élodie Marchand" and "password_hash" not in data["account"]
     assert {m["module_slug"] for m in data["modules"]} == {"premiers-pas", "suite"}
     assert len(data["quiz_attempts"]) == 2 and len(data["active_time"]) == 3
+    assert data["certificates"] == [{"code": "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE", "issued_at": "2026-03-10T09:31:00+00:00", "revoked_at": None}]
     privacy.record_data_export(session, elodie, actor=admin_user)
     assert session.exec(select(AuditEvent).where(AuditEvent.action == "account.data_exported")).one().target == f"user:{elodie.id}"
 

@@ -19,12 +19,12 @@ def test_dashboard_over_march(session):
     assert first.pass_rate == 33.3
     assert first.median_seconds == (2400 + 300) // 2  # Élodie 40 min, the other learner 5 min
     assert (second.active_learners, second.median_seconds, second.pass_rate) == (0, None, None)
-    assert figures.certificates_issued is None  # until the certificate model exists
+    assert figures.certificates_issued == 1
 
 
 def test_dashboard_period_excludes_what_happened_outside(session):
     figures = dashboard(session, ReportFilters(date(2026, 4, 1), date(2026, 4, 30)), CATALOG)
-    assert (figures.active_learners, figures.completions) == (1, 0)
+    assert (figures.active_learners, figures.completions, figures.certificates_issued) == (1, 0, 0)
     assert figures.modules[1].median_seconds == 2400
 
 
@@ -67,7 +67,8 @@ def test_learner_detail(session, seeded):
     assert started.status is LearnerStatus.IN_PROGRESS
     assert [a.attempt_number for a in detail.attempts] == [1, 2]
     assert [d["day"] for d in detail.days] == [date(2026, 3, 9), date(2026, 3, 10), date(2026, 4, 2)]
-    assert detail.active_seconds == 4800 and detail.certificates is None
+    assert detail.active_seconds == 4800
+    assert [c.code for c in detail.certificates] == ["AAAAA-BBBBB-CCCCC-DDDDD-EEEEE"]
 
 
 def test_learner_detail_names_unknown_modules_by_slug(session, seeded):

@@ -35,7 +35,7 @@ def test_dashboard_shows_figures_for_the_chosen_period(client, seeded, as_admin)
     html = page(client, "/admin/dashboard?from=2026-03-01&to=2026-03-31")
     assert "Du 1er mars 2026 au 31 mars 2026" in html
     assert "premiers-pas" in html and "33 %" in html  # one attempt out of three passed
-    assert "attestations délivrées (non disponible)" in html
+    assert '<span class="stat-value">1</span> <span class="stat-label">attestations délivrées' in html
 
 
 def period_heading(html: str) -> str:
@@ -62,7 +62,7 @@ def test_invalid_filters_show_a_message_not_an_error(client, seeded, as_admin):
 def test_learner_detail_lists_modules_attempts_and_days(client, seeded, as_admin):
     html = page(client, f"/admin/learners/{seeded.elodie}")
     assert "Élodie Marchand" in html and "87,5 %" in html
-    assert "9 mars 2026" in html and "40 min" in html
+    assert "9 mars 2026" in html and "40 min" in html and "AAAAA-BBBBB-CCCCC-DDDDD-EEEEE" in html
     assert client.get("/admin/learners/9999").status_code == 404
 
 
