@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -46,3 +47,20 @@ def format_duration(seconds: int | float | None) -> str:
         return "moins d'une minute" if seconds else "0 min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+NBSP = "\u00a0"
+NARROW_NBSP = "\u202f"
+
+
+def french_spacing(text: str) -> str:
+    """Non-breaking spaces where French typography wants them, so a line never starts with « : » or « ? ».
+
+    No-break space before « : » and « » » and after « « »; narrow no-break space before « ; ! ? ».
+    Only existing spaces are replaced (inside guillemets one is added): inserting a space before every
+    colon would break times and URLs.
+    """
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    text = re.sub(r"[ \u202f](?=:)", NBSP, text)
+    return re.sub(r"[ \u00a0](?=[;!?])", NARROW_NBSP, text)

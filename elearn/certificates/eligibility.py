@@ -1,0 +1,128 @@
+"""Who may receive the certificate, what is still missing, and the facts a certificate records.
+
+The rule: every module the path requires is completed (its completion is recorded once all sections
+are read and every quiz passed, see :mod:`elearn.learning.progress`). The catalog and the progress
+page call :func:`certificate_status`; issuing calls :func:`attendance` for the printed facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, col, select
+
+from elearn.certificates.credential import ModuleRecord
+from elearn.certificates.path import TrainingPath
+from elearn.learning.progress import ModuleState, Status, learner_overview
+from elearn.learning.tracking import as_utc
+from elearn.models import Certificate, User
+
+if TYPE_CHECKING:
+    from elearn.content.library import ModuleLibrary
+
+
+@dataclass(frozen=True)
+class MissingModule:
+    """A required module the learner has not completed yet."""
+
+    slug: str
+    title: str
+    status_label: str
+
+
+@dataclass(frozen=True)
+class CertificateStatus:
+    """Where a learner stands with the certificate of ``path``."""
+
+    path: TrainingPath
+    missing: tuple[MissingModule, ...]
+    #: The learner's valid certificate for this path version, if issued.
+    certificate: Certificate | None
+    #: Their latest revoked one when no valid one exists: only an administrator may reissue.
+    revoked: Certificate | None
+    #: Configuration problems that prevent issuing (a required module that does not exist).
+    problems: tuple[str, ...] = ()
+
+    @property
+    def eligible(self) -> bool:
+        return not self.missing and not self.problems
+
+    @property
+    def can_issue(self) -> bool:
+        """The learner may obtain the certificate themselves (first issue only)."""
+        return self.eligible and self.certificate is None and self.revoked is None
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """The measured facts of a learner's path: modules, time on task, first and last activity."""
+
+    modules: tuple[ModuleRecord, ...]
+    nominal_minutes: int
+    active_seconds: int
+    first_activity_at: datetime
+    last_activity_at: datetime
+
+
+def path_problems(path: TrainingPath, library: ModuleLibrary) -> tuple[str, ...]:
+    """Required modules that the library does not know (renamed, deleted, or a typo in the file)."""
+    return tuple(
+        f"parcours.yml : le module obligatoire « {slug} » n'existe pas dans le dossier des modules."
+        for slug in path.required_modules
+        if library.get(slug) is None
+    )
+
+
+def _required_states(session: Session, user: User, library: ModuleLibrary, path: TrainingPath) -> list[ModuleState]:
+    modules = [m for slug in path.required_modules if (m := library.get(slug)) is not None]
+    return learner_overview(session, user.id, modules)  # type: ignore[arg-type]
+
+
+def certificates_of(session: Session, user_id: int, path_version: str | None = None) -> list[Certificate]:
+    """A learner's certificates, newest first (of one path version when given)."""
+    statement = select(Certificate).where(Certificate.user_id == user_id)
+    if path_version is not None:
+        statement = statement.where(Certificate.path_version == path_version)
+    return list(session.exec(statement.order_by(col(Certificate.sequence).desc(), col(Certificate.issued_at).desc())))
+
+
+def certificate_status(session: Session, user: User, library: ModuleLibrary, path: TrainingPath) -> CertificateStatus:
+    """Eligibility, missing modules and the existing certificate of ``user`` for ``path``."""
+    states = _required_states(session, user, library, path)
+    missing = tuple(
+        MissingModule(s.module.slug, s.module.title, s.status.label) for s in states if s.status is not Status.COMPLETED
+    )
+    existing = certificates_of(session, user.id, path.version)  # type: ignore[arg-type]
+    valid = next((c for c in existing if c.revoked_at is None), None)
+    return CertificateStatus(
+        path=path,
+        missing=missing,
+        certificate=valid,
+        revoked=existing[0] if existing and valid is None else None,
+        problems=path_problems(path, library),
+    )
+
+
+def attendance(session: Session, user: User, library: ModuleLibrary, path: TrainingPath) -> Attendance:
+    """The facts printed on the certificate; call only for an eligible learner.
+
+    Active time is the measured time on task in the required modules. The first and last activity
+    come from that measurement, widened by the modules' start and completion records so that a path
+    completed without any heartbeat (JavaScript off) still has true dates.
+    """
+    states = _required_states(session, user, library, path)
+    records = tuple(
+        ModuleRecord(s.module.slug, s.module.title, s.module.duration_minutes, s.progress.completed_at, s.score)  # type: ignore[union-attr,arg-type]
+        for s in states
+    )
+    starts = [s.first_activity_at for s in states if s.first_activity_at] + [s.progress.started_at for s in states if s.progress]
+    ends = [s.last_activity_at for s in states if s.last_activity_at] + [r.completed_at for r in records]
+    return Attendance(
+        modules=records,
+        nominal_minutes=sum(s.module.duration_minutes for s in states),
+        active_seconds=sum(s.active_seconds for s in states),
+        first_activity_at=min(as_utc(m) for m in starts),
+        last_activity_at=max(as_utc(m) for m in ends),
+    )

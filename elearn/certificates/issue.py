@@ -1,0 +1,194 @@
+"""Issuing, revoking and reissuing certificates, each recorded in the audit trail.
+
+Issuing is idempotent: a learner has one certificate per path version, and asking again returns the
+same one. Two simultaneous first requests both try sequence 1 and the unique constraint keeps one.
+A revoked certificate is not replaced by the learner asking again (a revocation may be a sanction):
+only an administrator reissues, which revokes the old one and issues the next sequence number.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from elearn.accounts import record
+from elearn.certificates.codes import new_code, normalise_code
+from elearn.certificates.credential import CertificateData, dumps, from_credential, sign_credential, to_credential
+from elearn.certificates.eligibility import attendance, certificate_status, certificates_of
+from elearn.certificates.path import TrainingPath
+from elearn.models import Certificate, User
+from elearn.models.base import utcnow
+
+if TYPE_CHECKING:
+    from elearn.content.library import ModuleLibrary
+
+MAX_REASON_LENGTH = 500
+
+
+class CertificateError(Exception):
+    """Issuing or revoking is not possible; ``message`` is the French explanation."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """What issuing needs besides the learner: the path, the modules, the key and the public URL."""
+
+    path: TrainingPath
+    library: ModuleLibrary
+    key: Ed25519PrivateKey
+    #: Public address of the platform, without trailing slash (``https://formation.exemple.fr``).
+    base_url: str
+
+    def verification_url(self, code: str) -> str:
+        return f"{self.base_url}/verify/{code}"
+
+
+def certificate_data(certificate: Certificate) -> CertificateData:
+    """The facts of a stored certificate, read from its signed credential."""
+    return from_credential(json.loads(certificate.credential))
+
+
+def find_certificate(session: Session, typed_code: str) -> Certificate | None:
+    """The certificate a typed code designates (typing slips forgiven), or None."""
+    code = normalise_code(typed_code)
+    if code is None:
+        return None
+    return session.exec(select(Certificate).where(Certificate.code == code)).first()
+
+
+def issue_certificate(session: Session, user: User, issuer: Issuer, *, actor: User | None = None) -> Certificate:
+    """The learner's certificate for the current path version, issued on first request."""
+    status = certificate_status(session, user, issuer.library, issuer.path)
+    if status.certificate is not None:
+        return status.certificate
+    if status.revoked is not None:
+        raise CertificateError(
+            "Votre attestation a été révoquée. Seule l'équipe d'administration peut en délivrer une nouvelle : contactez-la."
+        )
+    _require_eligible(status.missing, status.problems)
+    try:
+        return _create(session, user, issuer, sequence=1, actor=actor)
+    except IntegrityError:
+        session.rollback()  # another request issued it at the same moment: hand out that one
+        winner = certificate_status(session, user, issuer.library, issuer.path).certificate
+        if winner is None:
+            raise
+        return winner
+
+
+def revoke_certificate(session: Session, certificate: Certificate, reason: str, *, actor: User | None) -> None:
+    """Revoke with a reason; the verification page then says « révoquée » with the date."""
+    _revoke(session, certificate, reason, actor)
+    session.commit()
+
+
+def reissue_certificate(
+    session: Session, certificate: Certificate, reason: str, issuer: Issuer, *, actor: User | None
+) -> Certificate:
+    """Revoke ``certificate`` (if not already) and issue a new one from today's data, in one transaction.
+
+    Used after a correction (name, profession) or a revocation made in error. The learner must still
+    meet the current path's rule.
+    """
+    user = session.get(User, certificate.user_id)
+    if user is None:  # pragma: no cover - the foreign key prevents it
+        raise CertificateError("Le titulaire de cette attestation n'existe plus.")
+    status = certificate_status(session, user, issuer.library, issuer.path)
+    if status.certificate is not None and status.certificate.id != certificate.id:
+        raise CertificateError(f"Cette personne a déjà une attestation valide pour ce parcours ({status.certificate.code}).")
+    _require_eligible(status.missing, status.problems)
+    if certificate.revoked_at is None:
+        _revoke(session, certificate, reason, actor)
+    sequence = max((c.sequence for c in certificates_of(session, user.id, issuer.path.version)), default=0) + 1  # type: ignore[arg-type]
+    try:
+        return _create(session, user, issuer, sequence=sequence, actor=actor, replaces=certificate, reason=reason)
+    except IntegrityError as error:
+        session.rollback()
+        raise CertificateError("Une autre attestation vient d'être délivrée à cette personne : rechargez la page.") from error
+
+
+def _require_eligible(missing: tuple, problems: tuple[str, ...]) -> None:
+    if problems:
+        raise CertificateError("L'attestation est momentanément indisponible : le parcours est mal configuré.")
+    if missing:
+        titles = ", ".join(f"« {m.title} »" for m in missing)
+        raise CertificateError(f"Le parcours n'est pas terminé. Modules restants : {titles}.")
+
+
+def _revoke(session: Session, certificate: Certificate, reason: str, actor: User | None) -> None:
+    reason = " ".join(reason.split())
+    if not reason:
+        raise CertificateError("Indiquez le motif de la révocation.")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise CertificateError(f"Le motif ne peut pas dépasser {MAX_REASON_LENGTH} caractères.")
+    if certificate.revoked_at is not None:
+        raise CertificateError("Cette attestation est déjà révoquée.")
+    certificate.revoked_at = utcnow()
+    certificate.revoked_reason = reason
+    certificate.revoked_by_id = actor.id if actor else None
+    session.add(certificate)
+    record(session, "certificate.revoked", actor=actor, target=f"user:{certificate.user_id}", code=certificate.code, reason=reason)
+
+
+def _create(
+    session: Session,
+    user: User,
+    issuer: Issuer,
+    *,
+    sequence: int,
+    actor: User | None,
+    replaces: Certificate | None = None,
+    reason: str = "",
+) -> Certificate:
+    """Snapshot the learner's record, sign it and store it; commits, or raises IntegrityError."""
+    now, code = utcnow(), new_code()
+    facts = attendance(session, user, issuer.library, issuer.path)
+    path, organisation, signatory = issuer.path, issuer.path.organisation, issuer.path.signatory
+    data = CertificateData(
+        code=code,
+        verification_url=issuer.verification_url(code),
+        issued_at=now,
+        learner_name=user.full_name,
+        learner_profession=user.profession,
+        path_title=path.title,
+        path_version=path.version,
+        objectives=path.objectives,
+        modules=facts.modules,
+        nominal_minutes=facts.nominal_minutes,
+        active_seconds=facts.active_seconds,
+        first_activity_at=facts.first_activity_at,
+        last_activity_at=facts.last_activity_at,
+        organisation_name=organisation.name,
+        organisation_address=organisation.address,
+        registration_number=organisation.registration_number,
+        signatory_name=signatory.name,
+        signatory_role=signatory.role,
+        signature_image=signatory.signature_image,
+    )
+    document = sign_credential(to_credential(data, issuer.base_url + "/"), issuer.key, now)
+    certificate = Certificate(
+        code=code,
+        user_id=user.id,  # type: ignore[arg-type]
+        path_version=path.version,
+        sequence=sequence,
+        issued_at=now,
+        credential=dumps(document),
+        replaces_id=replaces.id if replaces else None,
+    )
+    session.add(certificate)
+    session.flush()
+    details: dict[str, object] = {"code": code, "path_version": path.version, "sequence": sequence}
+    if replaces is not None:
+        details.update(replaces=replaces.code, reason=" ".join(reason.split()))
+    record(session, "certificate.issued", actor=actor, target=f"user:{user.id}", **details)
+    session.commit()
+    return certificate
