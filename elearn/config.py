@@ -47,6 +47,9 @@ class Settings:
     media_dir: Path = field(default_factory=lambda: Path(_env("ELEARN_MEDIA_DIR", str(PROJECT_ROOT / "media"))))
     admin_email: str = field(default_factory=lambda: _env("ELEARN_ADMIN_EMAIL", "admin@example.org") or "")
     secure_cookies: bool = field(default_factory=lambda: _env("ELEARN_SECURE_COOKIES", "0") == "1")
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (rate limits need
+    #: the client's real address). 0: none, the app faces clients directly.
+    proxy_hops: int = field(default_factory=lambda: int(_env("ELEARN_PROXY_HOPS", "0") or 0))
     base_url: str | None = field(default_factory=lambda: _env("ELEARN_BASE_URL"))
     #: How xAPI exports identify learners: "account" (platform number) or "mbox" (e-mail address).
     xapi_actor: str = field(default_factory=lambda: _env("ELEARN_XAPI_ACTOR", "account") or "account")
@@ -64,6 +67,7 @@ class Settings:
             "ELEARN_ADMIN_EMAIL": self.admin_email,
             "ELEARN_BASE_URL": self.base_url,
             "ELEARN_XAPI_ACTOR": self.xapi_actor,
+            "ELEARN_PROXY_HOPS": self.proxy_hops,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,

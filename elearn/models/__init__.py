@@ -7,6 +7,7 @@ from elearn.models.certificate import Certificate, VerificationThrottle
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
+from elearn.models.security import RateLimitCounter
 from elearn.models.user import PasswordResetRequest, PasswordResetToken, Role, User
 
 metadata = SQLModel.metadata
@@ -21,4 +22,5 @@ __all__ = [
     "Certificate", "VerificationThrottle",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
+    "RateLimitCounter",
     "PasswordResetRequest", "PasswordResetToken", "Role", "User", "metadata"]

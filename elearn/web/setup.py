@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
-from flask_login import LoginManager
+from flask import Flask, g, render_template, request
+from flask_login import AnonymousUserMixin, LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from elearn import __version__, accounts, formatting
 from elearn.db import get_session
@@ -38,17 +41,43 @@ def init_extensions(app: Flask) -> None:
     def _globals() -> dict[str, object]:
         return {"elearn_version": __version__, "nav_items": lambda: nav_items(app)}
 
+    if app.config.get("ELEARN_PROXY_HOPS"):
+        hops = int(app.config["ELEARN_PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202 - Flask response
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        )
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config["SESSION_COOKIE_SECURE"]:
+            # Only when served over HTTPS (ELEARN_SECURE_COOKIES=1): browsers then refuse plain HTTP.
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if response.mimetype == "text/html" and "Cache-Control" not in response.headers and _has_user():
+            # Pages with personal data stay out of shared and back-button caches.
+            response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+#: Sent on every response. The CSP allows scripts and styles from our own files only: no inline
+#: script, no ``on*=`` handler, no ``style=`` attribute can run, even if one slipped through.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+def _has_user() -> bool:
+    """Whether a logged-in user was loaded for this request (without loading one now)."""
+    user = g.get("_login_user")
+    return bool(user is not None and user.is_authenticated)
 
 
 #: Main navigation: (endpoint, French label, roles that see it). Entries whose blueprint is not
@@ -93,6 +122,21 @@ def register_error_pages(app: Flask) -> None:
 
     for code in messages:
         app.register_error_handler(code, lambda error, code=code: render(code))
+
+    @app.errorhandler(TooManyRequests)
+    def _too_many(error: TooManyRequests):  # noqa: ANN202
+        wait = error.retry_after if isinstance(error.retry_after, int) else 60
+        body, code = render(429, f"Trop de tentatives. Patientez {formatting.format_duration(max(wait, 60))} avant de réessayer.")
+        return body, code, {"Retry-After": str(wait)}
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError):  # noqa: ANN202
+        # The request's transaction is rolled back at teardown: nothing half-written is kept.
+        log.error("Database unavailable during %s %s: %s", request.method, request.path, error.orig)
+        if "_login_user" not in g:
+            # The page must not try to load the user from the database that just failed.
+            g._login_user = AnonymousUserMixin()
+        return render(503)
 
     @app.errorhandler(CSRFError)
     def _csrf(error: CSRFError):  # noqa: ANN202

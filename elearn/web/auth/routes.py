@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from elearn import accounts
 from elearn.db import get_session
+from elearn.security import ratelimit
 from elearn.web.auth import bp
 from elearn.web.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 
@@ -34,6 +35,7 @@ def register():
         return redirect(url_for("public.home"))
     form = RegistrationForm()
     if form.validate_on_submit():
+        ratelimit.enforce(ratelimit.REGISTRATIONS_PER_ADDRESS)
         try:
             user = accounts.create_user(
                 get_session(),
@@ -58,10 +60,13 @@ def login():
     form = LoginForm()
     failed = False
     if form.validate_on_submit():
+        ratelimit.guard_login(form.email.data)
         user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
             _start_session(user, remember=form.remember.data)
-            return redirect(safe_next(request.args.get("next")) or url_for("public.home"))
+            target = safe_next(request.args.get("next")) or url_for("public.home")
+            return ratelimit.login_succeeded(form.email.data, redirect(target))
+        ratelimit.login_failed(form.email.data)
         failed = True
     status = 401 if failed else (400 if form.errors else 200)
     return render_template("auth/login.html", form=form, failed=failed), status
@@ -80,6 +85,8 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        ratelimit.enforce(ratelimit.RESET_REQUESTS_PER_ADDRESS)
+        ratelimit.enforce(ratelimit.RESET_REQUESTS_PER_ACCOUNT, ratelimit.account_subject(form.email.data))
         accounts.request_password_reset(get_session(), form.email.data)
         return render_template("auth/forgot_sent.html")
     return render_template("auth/forgot.html", form=form), 400 if form.errors else 200
