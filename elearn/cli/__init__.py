@@ -21,6 +21,7 @@ def main() -> None:
 
 
 def _register() -> None:
+    from elearn.cli import certificates as certificate_commands
     from elearn.cli import db as db_commands
     from elearn.cli import exports as export_commands
     from elearn.cli import users as user_commands
@@ -29,6 +30,8 @@ def _register() -> None:
     main.add_command(db_commands.init)
     main.add_command(user_commands.users)
     main.add_command(export_commands.export)
+    for command in certificate_commands.commands:
+        main.add_command(command)
     try:
         from elearn.cli import content as content_commands
     except ImportError:  # the content tools are optional only while they are being built

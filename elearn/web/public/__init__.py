@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 from elearn.web.public import routes  # noqa: E402,F401 - registers the routes on bp
+from elearn.web.public import verify  # noqa: E402,F401 - certificate verification

@@ -1,0 +1,114 @@
+"""Administrators' certificate pages: the list, one certificate, revoke and reissue (with a reason).
+
+Both actions are recorded in the audit trail by :mod:`elearn.certificates.issue`.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlmodel import col, or_, select
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from elearn.certificates.issue import (
+    MAX_REASON_LENGTH,
+    CertificateError,
+    certificate_data,
+    find_certificate,
+    reissue_certificate,
+    revoke_certificate,
+)
+from elearn.db import get_session
+from elearn.models import Certificate, User
+from elearn.web.admin import bp
+from elearn.web.certificates import issuer, path_or_problems, pdf_response
+
+LIST_LIMIT = 200
+
+
+class ReasonForm(FlaskForm):
+    """Revocation and reissue both need a reason, kept in the audit trail."""
+
+    reason = TextAreaField(
+        "Motif",
+        validators=[DataRequired("Indiquez le motif."), Length(max=MAX_REASON_LENGTH, message="Motif trop long.")],
+    )
+
+
+def _certificate_or_404(code: str) -> Certificate:
+    found = find_certificate(get_session(), code)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/certificates")
+def certificates():
+    query = request.args.get("q", "").strip()
+    statement = select(Certificate, User).join(User, col(User.id) == Certificate.user_id)
+    if query:
+        pattern = f"%{query}%"
+        statement = statement.where(or_(col(User.full_name).ilike(pattern), col(Certificate.code).ilike(pattern)))
+    rows = get_session().exec(statement.order_by(col(Certificate.issued_at).desc()).limit(LIST_LIMIT)).all()
+    path, problems = path_or_problems()
+    return render_template("admin/certificates.html", rows=rows, query=query, path=path, problems=problems)
+
+
+@bp.route("/certificates/<code>")
+def certificate(code: str):
+    found = _certificate_or_404(code)
+    return _detail(found, ReasonForm(prefix="revoke"), ReasonForm(prefix="reissue"))
+
+
+def _detail(found: Certificate, revoke_form: ReasonForm, reissue_form: ReasonForm, status: int = 200):  # noqa: ANN202
+    db = get_session()
+    return render_template(
+        "admin/certificate.html",
+        certificate=found,
+        data=certificate_data(found),
+        holder=db.get(User, found.user_id),
+        revoked_by=db.get(User, found.revoked_by_id) if found.revoked_by_id else None,
+        replaced_by=db.exec(select(Certificate).where(Certificate.replaces_id == found.id)).first(),
+        replaces=db.get(Certificate, found.replaces_id) if found.replaces_id else None,
+        revoke_form=revoke_form,
+        reissue_form=reissue_form,
+    ), status
+
+
+@bp.route("/certificates/<code>.pdf")
+def certificate_pdf(code: str):
+    return pdf_response(_certificate_or_404(code))
+
+
+@bp.route("/certificates/<code>/revoke", methods=["POST"])
+def revoke(code: str):
+    found, form = _certificate_or_404(code), ReasonForm(prefix="revoke")
+    if not form.validate_on_submit():
+        return _detail(found, form, ReasonForm(prefix="reissue"), 400)
+    try:
+        revoke_certificate(get_session(), found, form.reason.data, actor=current_user)
+    except CertificateError as error:
+        flash(error.message, "error")
+    else:
+        flash("Attestation révoquée. La page de vérification l'indique désormais.", "success")
+    return redirect(url_for("admin.certificate", code=found.code))
+
+
+@bp.route("/certificates/<code>/reissue", methods=["POST"])
+def reissue(code: str):
+    found, form = _certificate_or_404(code), ReasonForm(prefix="reissue")
+    if not form.validate_on_submit():
+        return _detail(found, ReasonForm(prefix="revoke"), form, 400)
+    path, _ = path_or_problems()
+    if path is None:
+        flash("Le parcours n'est pas configuré (parcours.yml absent ou invalide) : impossible de délivrer une attestation.", "error")
+        return redirect(url_for("admin.certificate", code=found.code))
+    try:
+        new = reissue_certificate(get_session(), found, form.reason.data, issuer(path), actor=current_user)
+    except CertificateError as error:
+        flash(error.message, "error")
+        return redirect(url_for("admin.certificate", code=found.code))
+    flash(f"Nouvelle attestation délivrée ({new.code}) ; l'ancienne est révoquée.", "success")
+    return redirect(url_for("admin.certificate", code=new.code))

@@ -1,0 +1,68 @@
+"""The certificate feature as the web app sees it: the configured path, the issuer, the PDF response.
+
+Shared by the learner, public and administrator pages so each of them stays a thin view.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Response, current_app, request
+
+from elearn.certificates import signing
+from elearn.certificates.eligibility import CertificateStatus, certificate_status
+from elearn.certificates.issue import Issuer, certificate_data
+from elearn.certificates.path import PathConfigError, TrainingPath, load_path
+from elearn.certificates.pdf import render_pdf
+from elearn.db import get_session
+from elearn.models import Certificate, User
+from elearn.web.modules import get_library
+
+log = logging.getLogger("elearn")
+
+
+def configured_path() -> TrainingPath | None:
+    """The training path, or None when certificates are not configured; PathConfigError when broken."""
+    return load_path(Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
+
+
+def path_or_problems() -> tuple[TrainingPath | None, list[str]]:
+    """The path and no problem, or None and the problems of ``parcours.yml`` (logged for operators)."""
+    try:
+        return configured_path(), []
+    except PathConfigError as error:
+        log.error("parcours.yml is invalid:\n%s", error)
+        return None, error.problems
+
+
+def status_for(user: User) -> CertificateStatus | None:
+    """What the catalog and progress page show, or None when certificates are off or misconfigured."""
+    path, _ = path_or_problems()
+    if path is None:
+        return None
+    return certificate_status(get_session(), user, get_library(), path)
+
+
+def instance_dir() -> Path:
+    return Path(current_app.config["ELEARN_INSTANCE_DIR"])
+
+
+def base_url() -> str:
+    """The public address printed on certificates: ``ELEARN_BASE_URL``, else the address in use."""
+    return (current_app.config.get("ELEARN_BASE_URL") or request.url_root).rstrip("/")
+
+
+def issuer(path: TrainingPath) -> Issuer:
+    return Issuer(path, get_library(), signing.load_or_create_private_key(instance_dir()), base_url())
+
+
+def pdf_response(certificate: Certificate) -> Response:
+    """The certificate as a PDF download, rendered from its stored, signed credential."""
+    content = render_pdf(
+        certificate_data(certificate), certificate.credential, instance_dir(), Path(current_app.config["ELEARN_MEDIA_DIR"])
+    )
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="attestation-{certificate.code}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

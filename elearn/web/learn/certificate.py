@@ -1,0 +1,68 @@
+"""The learner's certificate: status page, issuing on request, PDF download of their own certificates.
+
+The catalog and the progress page get ``certificate_status`` from the context processor below, so
+their shared partial ``learn/_certificate_status.html`` can say what is missing or offer the download.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from elearn.certificates.eligibility import certificate_status, certificates_of
+from elearn.certificates.issue import CertificateError, certificate_data, find_certificate, issue_certificate
+from elearn.db import get_session
+from elearn.web.certificates import issuer, path_or_problems, pdf_response, status_for
+from elearn.web.learn import bp
+from elearn.web.modules import get_library
+
+#: Pages that show the certificate partial.
+STATUS_PAGES = {"learn.catalog", "learn.progress"}
+
+
+@bp.context_processor
+def _certificate_status() -> dict[str, object]:
+    """Only the catalog and the progress page pay for the status query; a view may pass its own."""
+    if request.endpoint not in STATUS_PAGES or not current_user.is_authenticated:
+        return {}
+    return {"certificate_status": status_for(current_user)}
+
+
+@bp.route("/attestation")
+@login_required
+def certificate():
+    path, problems = path_or_problems()
+    db = get_session()
+    return render_template(
+        "learn/certificate.html",
+        certificate_status=certificate_status(db, current_user, get_library(), path) if path else None,
+        configured=path is not None or bool(problems),
+        certificates=[(c, certificate_data(c)) for c in certificates_of(db, current_user.id)],
+    )
+
+
+@bp.route("/attestation", methods=["POST"])
+@login_required
+def obtain_certificate():
+    """Issue the certificate (or find the one already issued) and start the download."""
+    path, _ = path_or_problems()
+    if path is None:
+        abort(404)
+    try:
+        issued = issue_certificate(get_session(), current_user, issuer(path), actor=current_user)
+    except CertificateError as error:
+        flash(error.message, "error")
+        return redirect(url_for("learn.certificate"))
+    return redirect(url_for("learn.certificate_pdf", code=issued.code))
+
+
+@bp.route("/attestation/<code>.pdf")
+@login_required
+def certificate_pdf(code: str):
+    found = find_certificate(get_session(), code)
+    if found is None or found.user_id != current_user.id:
+        abort(404)
+    if found.revoked_at is not None:
+        flash("Cette attestation a été révoquée : elle ne peut plus être téléchargée.", "error")
+        return redirect(url_for("learn.certificate"))
+    return pdf_response(found)

@@ -1,0 +1,58 @@
+"""Public certificate verification: type a code or follow the QR code; the signing key is published.
+
+The page says valid, revoked (with the date) or unknown, and shows only the name, the training, the
+dates and the hours: nothing else about the person. Lookups of unknown codes are rate-limited per
+client through counters in the database, so the limit holds across worker processes.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+
+from elearn.certificates import signing, throttle
+from elearn.certificates.codes import normalise_code
+from elearn.certificates.issue import certificate_data, find_certificate
+from elearn.db import get_session
+from elearn.web.certificates import instance_dir
+from elearn.web.public import bp
+
+
+def _client() -> str:
+    return throttle.client_key(request.remote_addr or "unknown", current_app.config["SECRET_KEY"])
+
+
+def _limit() -> int:
+    return int(current_app.config.get("ELEARN_VERIFY_LIMIT", throttle.DEFAULT_LIMIT))
+
+
+@bp.route("/verify")
+def verify():
+    """The form; a typed code leads to its page (typing slips forgiven)."""
+    typed = request.args.get("code", "").strip()
+    if typed:
+        code = normalise_code(typed)
+        if code is not None:
+            return redirect(url_for("public.verify_code", code=code))
+        return render_template("public/verify.html", typed=typed, malformed=True), 400
+    return render_template("public/verify.html", typed="", malformed=False)
+
+
+@bp.route("/verify/<code>")
+def verify_code(code: str):
+    db, client = get_session(), _client()
+    if throttle.is_blocked(db, client, _limit()):
+        abort(429)
+    found = find_certificate(db, code)
+    if found is None:
+        throttle.record_miss(db, client)
+        return render_template("public/verify_result.html", certificate=None, data=None, code=code), 404
+    return render_template("public/verify_result.html", certificate=found, data=certificate_data(found), code=found.code)
+
+
+@bp.route("/.well-known/elearn-certificate-key")
+def certificate_key():
+    """The public key that signs certificates (Multikey JSON with the PEM), for offline verification."""
+    key = signing.load_or_create_private_key(instance_dir()).public_key()
+    response = current_app.json.response(signing.public_key_document(key))
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
