@@ -1,0 +1,49 @@
+"""Helpers shared by the certificate tests (unit, web and browser): the fixture path and a finished learner."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from elearn.db import session_scope
+from elearn.models import ActiveTime, ModuleProgress
+from tests.conftest import make_test_app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MODULES = FIXTURES / "modules"
+MEDIA = FIXTURES / "media"
+BASE_URL = "https://formation.exemple.fr"
+
+#: When and how the fixture learner completed each required module, and their active time.
+COMPLETIONS = {
+    "reperer": (datetime(2026, 11, 2, 10, 30, tzinfo=UTC), 87.5),
+    "agir": (datetime(2026, 11, 20, 16, 0, tzinfo=UTC), None),
+}
+ACTIVITY = [  # (module, section, day, seconds, first, last)
+    ("reperer", "les-situations", date(2026, 11, 1), 40 * 60, datetime(2026, 11, 1, 8, 0, tzinfo=UTC), datetime(2026, 11, 1, 9, 0, tzinfo=UTC)),
+    ("agir", "orienter", date(2026, 11, 20), 53 * 60 + 30, datetime(2026, 11, 20, 15, 0, tzinfo=UTC), datetime(2026, 11, 20, 16, 0, tzinfo=UTC)),
+    ("bonus", "ressources", date(2026, 11, 21), 3600, datetime(2026, 11, 21, 8, 0, tzinfo=UTC), datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
+]
+
+
+def certificate_app(tmp_path: Path, **overrides: object):
+    """An app on the certificate fixture modules, with a fixed public address."""
+    config = {"ELEARN_MODULES_DIR": str(MODULES), "ELEARN_MEDIA_DIR": str(MEDIA), "ELEARN_BASE_URL": BASE_URL}
+    return make_test_app(tmp_path, **{**config, **overrides})
+
+
+def complete_path(app, user_id: int, slugs: tuple[str, ...] = ("reperer", "agir"), activity: bool = True) -> None:  # noqa: ANN001
+    """Record the completion of ``slugs`` (and the activity log) as the learner pages would have."""
+    with app.app_context(), session_scope() as session:
+        for slug in slugs:
+            completed_at, score = COMPLETIONS[slug]
+            session.add(
+                ModuleProgress(
+                    user_id=user_id, module_slug=slug, started_at=completed_at.replace(hour=7),
+                    last_activity_at=completed_at, completed_at=completed_at, completion_score=score,
+                    completion_content_hash="fixture",
+                )
+            )
+        for slug, section, day, seconds, first, last in ACTIVITY if activity else []:
+            session.add(ActiveTime(user_id=user_id, module_slug=slug, section_id=section, day=day, seconds=seconds,
+                                   first_activity_at=first, last_activity_at=last))

@@ -1,0 +1,56 @@
+"""Eligibility: the required modules of parcours.yml, completed; the measured facts of the path."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from elearn.certificates.eligibility import attendance, certificate_status
+from elearn.db import session_scope
+from tests.certificates.support import complete_path
+
+
+def test_nothing_done_lists_every_required_module_in_path_order(session, learner, issuer):
+    status = certificate_status(session, learner, issuer.library, issuer.path)
+    assert [(m.slug, m.status_label) for m in status.missing] == [("reperer", "Non commencé"), ("agir", "Non commencé")]
+    assert not status.eligible and not status.can_issue and status.certificate is None
+
+
+def test_one_module_left_is_named(app, learner, issuer):
+    complete_path(app, learner.id, ("reperer",))
+    with app.app_context(), session_scope() as session:
+        status = certificate_status(session, learner, issuer.library, issuer.path)
+    assert [m.title for m in status.missing] == ["Agir et orienter"]
+
+
+def test_optional_module_is_not_required(session, finished, issuer):
+    status = certificate_status(session, finished, issuer.library, issuer.path)
+    assert status.missing == () and status.eligible and status.can_issue
+
+
+def test_unknown_required_module_blocks_issuing_with_a_message(session, finished, issuer):
+    path = replace(issuer.path, required_modules=("reperer", "agir", "inexistant"))
+    status = certificate_status(session, finished, issuer.library, path)
+    assert status.problems == ("parcours.yml : le module obligatoire « inexistant » n'existe pas dans le dossier des modules.",)
+    assert not status.eligible
+
+
+def test_attendance_counts_required_modules_only(session, finished, issuer):
+    facts = attendance(session, finished, issuer.library, issuer.path)
+    assert [(m.slug, m.title, m.duration_minutes, m.score) for m in facts.modules] == [
+        ("reperer", "Repérer les discriminations : refus de soins et délais", 45, 87.5),
+        ("agir", "Agir et orienter", 75, None),
+    ]
+    assert facts.nominal_minutes == 120
+    assert facts.active_seconds == 40 * 60 + 53 * 60 + 30  # the optional module's hour is left out
+    assert facts.first_activity_at == datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+    assert facts.last_activity_at == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+
+
+def test_attendance_without_heartbeats_uses_start_and_completion(app, learner, issuer):
+    complete_path(app, learner.id, activity=False)
+    with app.app_context(), session_scope() as session:
+        facts = attendance(session, learner, issuer.library, issuer.path)
+    assert facts.active_seconds == 0
+    assert facts.first_activity_at == datetime(2026, 11, 2, 7, 30, tzinfo=UTC)
+    assert facts.last_activity_at == datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
