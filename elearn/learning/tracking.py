@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from elearn.learning.upsert import upsert
@@ -99,7 +100,7 @@ def _advance_clock(session: Session, user_id: int, claimed: int, now: datetime) 
             session.add(ActivityClock(user_id=user_id, credited_until=now))
             try:
                 session.flush()
-            except Exception:  # noqa: BLE001 - another request created it first: retry with it
+            except IntegrityError:  # another request created it first: retry with it (an outage propagates)
                 session.rollback()
                 continue
             return credit

@@ -195,7 +195,7 @@ LOGIN_FAILURES_PER_ACCOUNT = Limit("login-account", 30, 15 * 60)
 REGISTRATIONS_PER_ADDRESS = Limit("register-address", 30, 60 * 60)
 RESET_REQUESTS_PER_ADDRESS = Limit("reset-address", 20, 60 * 60)
 RESET_REQUESTS_PER_ACCOUNT = Limit("reset-account", 5, 60 * 60)
-VERIFICATIONS_PER_ADDRESS = Limit("verify-address", 60, 60)
+#: Only unknown codes count: an employer checking many real certificates is never blocked.
 UNKNOWN_CODES_PER_ADDRESS = Limit("verify-miss", 20, 15 * 60)
 LOGIN_LOCKOUT = "login-lockout"
 DEVICE_COOKIE = "elearn_device"
@@ -224,6 +224,11 @@ def enforce(limit: Limit, subject: str | None = None) -> None:
     verdict = count(get_session(), _secret(), limit, subject or client_address())
     if not verdict.allowed:
         too_many(verdict.retry_after)
+
+
+def note(limit: Limit, subject: str | None = None) -> None:
+    """Count a hit for ``subject`` (default: the client's address) without refusing this request."""
+    count(get_session(), _secret(), limit, subject or client_address())
 
 
 def ensure_room(limit: Limit, subject: str | None = None) -> None:
@@ -270,10 +275,9 @@ def guard_login(email: str) -> None:
 def login_failed(email: str) -> None:
     """Count a failed log-in against the three counters of :func:`guard_login`."""
     account, address = account_subject(email), client_address()
-    session, secret = get_session(), _secret()
-    record_failure(session, secret, LOGIN_LOCKOUT, f"{account}\0{address}")
-    count(session, secret, LOGIN_FAILURES_PER_ADDRESS, address)
-    count(session, secret, LOGIN_FAILURES_PER_ACCOUNT, account)
+    record_failure(get_session(), _secret(), LOGIN_LOCKOUT, f"{account}\0{address}")
+    note(LOGIN_FAILURES_PER_ADDRESS, address)
+    note(LOGIN_FAILURES_PER_ACCOUNT, account)
 
 
 def login_succeeded(email: str, response: Response) -> Response:

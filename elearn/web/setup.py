@@ -74,6 +74,13 @@ SECURITY_HEADERS = {
 }
 
 
+def _roll_back_quietly() -> None:
+    try:
+        get_session().rollback()
+    except OperationalError:
+        log.warning("Rollback failed too: the database connection is gone")
+
+
 def _has_user() -> bool:
     """Whether a logged-in user was loaded for this request (without loading one now)."""
     user = g.get("_login_user")
@@ -131,8 +138,9 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_unavailable(error: OperationalError):  # noqa: ANN202
-        # The request's transaction is rolled back at teardown: nothing half-written is kept.
         log.error("Database unavailable during %s %s: %s", request.method, request.path, error.orig)
+        # Nothing half-written is kept, and the error page may still read (a write may be what failed).
+        _roll_back_quietly()
         if "_login_user" not in g:
             # The page must not try to load the user from the database that just failed.
             g._login_user = AnonymousUserMixin()
