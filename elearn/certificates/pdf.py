@@ -5,7 +5,8 @@ The template can be replaced without touching code: a file ``attestation.html`` 
 ``elearn/templates/certificates/`` (``{% include "attestation.css" %}`` finds either). Templates see
 ``data`` (:class:`~elearn.certificates.credential.CertificateData`), ``qr_code`` (an SVG data URI of
 the verification URL), ``signature_url`` and ``media(name)`` (file URLs inside the media folder), and
-the filters ``date_fr``, ``duration``, ``percent`` and ``fr`` (French non-breaking spaces).
+the filters ``date_fr``, ``duration``, ``percent`` and ``fr`` (French non-breaking spaces and
+typographic apostrophes).
 
 WeasyPrint may only read files from the media folder and the template folders, never the network.
 """
@@ -78,7 +79,7 @@ def _environment(instance_dir: Path) -> jinja2.Environment:
             minutes_or_seconds * 60 if unit == "minutes" else minutes_or_seconds
         ).replace(" ", "\u00a0"),
         percent=percent,
-        fr=french_spacing,
+        fr=lambda text: french_spacing(text).replace("'", "\u2019"),
     )
     return env
 

@@ -20,7 +20,8 @@ from elearn.certificates.credential import CertificateData, CredentialError, fro
 from elearn.certificates.pdf import ATTACHMENT_NAME
 from elearn.formatting import date_fr
 
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\n": " ", "\t": " "})
+#: The page prints non-breaking spaces and typographic apostrophes where the data has plain ones.
+_PLAIN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\n": " ", "\t": " ", "\u2019": "'"})
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,8 @@ def _check_document(document: dict, trusted_key: Ed25519PublicKey, page_text: st
         data = from_credential(document)
     except CredentialError as error:
         return Verification(False, error.message)
-    printed = " ".join(page_text.translate(_SPACES).split())
-    if data.code not in printed or " ".join(data.learner_name.split()) not in printed:
+    printed = " ".join(page_text.translate(_PLAIN).split())
+    if data.code not in printed or " ".join(data.learner_name.translate(_PLAIN).split()) not in printed:
         return Verification(
             False,
             "L'attestation signée jointe est authentique, mais la page imprimée ne lui correspond pas "
