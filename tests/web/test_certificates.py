@@ -1,0 +1,192 @@
+"""Certificate pages over HTTP: learner status and download, public verification, rate limit, admin actions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlmodel import select
+
+from elearn.db import get_engine, session_scope
+from elearn.models import AuditEvent, Certificate, Role
+from tests.certificates.support import certificate_app, complete_path
+from tests.conftest import AuthActions, add_user
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = certificate_app(tmp_path, ELEARN_VERIFY_LIMIT=3)
+    yield app
+    get_engine(app).dispose()
+
+
+def obtain(client) -> str:
+    """Ask for the certificate; returns its code, taken from the download address."""
+    response = client.post("/attestation")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return re.fullmatch(r"/attestation/(.+)\.pdf", response.headers["Location"]).group(1)
+
+
+def stored(app) -> list[Certificate]:
+    with app.app_context(), session_scope() as session:
+        return list(session.exec(select(Certificate)))
+
+
+def test_catalog_and_progress_say_what_is_missing(client, auth, learner):
+    auth.login(learner.email)
+    for url in ("/modules", "/progression"):
+        page = client.get(url).get_data(as_text=True)
+        assert "il vous reste 2 modules à terminer" in page, url
+        assert "Agir et orienter</a> (non commencé)" in page
+
+
+def test_finished_learner_is_offered_the_certificate(app, client, auth, learner):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    page = client.get("/modules").get_data(as_text=True)
+    assert "votre attestation est prête" in page and "Obtenir mon attestation (PDF)" in page
+
+
+def test_obtaining_twice_gives_the_same_pdf(app, client, auth, learner):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    code = obtain(client)
+    assert obtain(client) == code and len(stored(app)) == 1
+    response = client.get(f"/attestation/{code}.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'attachment; filename="attestation-{code}.pdf"'
+    assert response.data.startswith(b"%PDF")
+    page = client.get("/progression").get_data(as_text=True)
+    assert f"/attestation/{code}.pdf" in page and "Télécharger mon attestation (PDF)" in page
+
+
+def test_unfinished_learner_cannot_obtain_one(app, client, auth, learner):
+    auth.login(learner.email)
+    page = client.post("/attestation", follow_redirects=True).get_data(as_text=True)
+    assert "Le parcours n&#39;est pas terminé" in page and stored(app) == []
+
+
+def test_learner_cannot_download_another_learners_certificate(app, client, auth, learner, other_learner):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    code = obtain(client)
+    auth.logout()
+    auth.login(other_learner.email)
+    assert client.get(f"/attestation/{code}.pdf").status_code == 404
+    assert code not in client.get("/attestation").get_data(as_text=True)
+
+
+def test_certificate_pages_need_login(client):
+    assert client.get("/attestation").status_code == 302
+    assert client.get("/attestation/X.pdf").status_code == 302
+
+
+def test_verification_page_shows_only_name_training_dates_and_hours(app, client, auth, learner):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    code = obtain(client)
+    auth.logout()
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    for fact in ("Valide", "Camille Martin", "Prévenir les discriminations dans l&#39;accès aux soins",
+                 "du 1er novembre 2026 au 20 novembre 2026", "2 h 00 min", "1 h 33 min", code):
+        assert fact in page, fact
+    assert learner.email not in page and "@" not in page.split("<main", 1)[1]
+    assert "Infirmière" not in page and "87" not in page  # no profession, no score
+
+
+def test_typed_code_leads_to_its_page(app, client, auth, learner):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    code = obtain(client)
+    typed = code.lower().replace("-", " ")
+    assert client.get("/verify", query_string={"code": typed}).headers["Location"] == f"/verify/{code}"
+    malformed = client.get("/verify", query_string={"code": "ABC"})
+    assert malformed.status_code == 400 and "pas le bon format" in malformed.get_data(as_text=True)
+
+
+def test_revoked_certificate_says_so_with_the_date(app, client, auth, learner, admin):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    code = obtain(client)
+    auth.logout()
+    auth.login(admin.email)
+    response = client.post(f"/admin/certificates/{code}/revoke", data={"revoke-reason": "Erreur de saisie du nom"})
+    assert response.status_code == 302
+    page = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Révoquée" in page and "a été révoquée le " in page and "Erreur de saisie" not in page
+    auth.logout()
+    auth.login(learner.email)
+    assert client.get(f"/attestation/{code}.pdf").status_code == 302  # no longer downloadable
+    assert "a été révoquée le" in client.get("/modules").get_data(as_text=True)
+
+
+def test_unknown_code_is_a_404_page(client):
+    response = client.get("/verify/AAAAA-AAAAA-AAAAA-AAAAA-AAAAA")
+    assert response.status_code == 404 and "Aucune attestation ne correspond" in response.get_data(as_text=True)
+
+
+def test_unknown_codes_are_rate_limited_across_workers(app, client, tmp_path, learner):
+    complete_path(app, learner.id)
+    other_worker = certificate_app(tmp_path, ELEARN_VERIFY_LIMIT=3).test_client()  # same database file
+    for worker in (client, other_worker, client):
+        assert worker.get("/verify/AAAAA-AAAAA-AAAAA-AAAAA-AAAAA").status_code == 404
+    for worker in (client, other_worker):
+        response = worker.get("/verify/BBBBB-BBBBB-BBBBB-BBBBB-BBBBB")
+        assert response.status_code == 429 and "Trop de tentatives" in response.get_data(as_text=True)
+    other_client = app.test_client()
+    assert other_client.get("/verify/AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 404
+
+
+def test_valid_lookups_do_not_count(app, client, auth, learner):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    code = obtain(client)
+    for _ in range(5):
+        assert client.get(f"/verify/{code}").status_code == 200
+
+
+def test_public_key_is_published(client):
+    document = client.get("/.well-known/elearn-certificate-key").get_json()
+    assert document["type"] == "Multikey" and document["id"].startswith("did:key:z6Mk")
+
+
+def test_admin_lists_revokes_and_reissues(app, client, auth, learner, admin):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    code = obtain(client)
+    auth.logout()
+    auth.login(admin.email)
+    listing = client.get("/admin/certificates", query_string={"q": "camille"}).get_data(as_text=True)
+    assert code in listing and "Camille Martin" in listing and "version 2026.1" in listing
+    assert client.get(f"/admin/certificates/{code}.pdf").mimetype == "application/pdf"
+    empty = client.post(f"/admin/certificates/{code}/reissue", data={"reissue-reason": " "})
+    assert empty.status_code == 400 and "Indiquez le motif." in empty.get_data(as_text=True)
+    response = client.post(f"/admin/certificates/{code}/reissue", data={"reissue-reason": "Nom corrigé"})
+    new_code = response.headers["Location"].rsplit("/", 1)[1]
+    assert new_code != code
+    detail = client.get(f"/admin/certificates/{new_code}").get_data(as_text=True)
+    assert f"/admin/certificates/{code}" in detail and "Remplace" in detail
+    old = client.get(f"/admin/certificates/{code}").get_data(as_text=True)
+    assert "Nom corrigé" in old and "Alex Bernard" in old
+    with app.app_context(), session_scope() as session:
+        actions = [e.action for e in session.exec(select(AuditEvent).where(AuditEvent.action.startswith("certificate.")))]
+    assert actions == ["certificate.issued", "certificate.revoked", "certificate.issued"]
+
+
+def test_admin_pages_are_for_admins_only(client, auth, learner, trainer):
+    for user in (learner, trainer):
+        auth.login(user.email)
+        assert client.get("/admin/certificates").status_code == 403
+        auth.logout()
+
+
+def test_admin_sees_problems_of_parcours_yml(tmp_path):
+    broken = tmp_path / "modules"
+    broken.mkdir()
+    (broken / "parcours.yml").write_text("titre: Essai\n", encoding="utf-8")
+    app = certificate_app(tmp_path, ELEARN_MODULES_DIR=str(broken))
+    add_user(app, "admin@exemple.fr", Role.ADMIN)
+    client = app.test_client()
+    AuthActions(client).login("admin@exemple.fr")
+    page = client.get("/admin/certificates").get_data(as_text=True)
+    assert "Le fichier parcours.yml contient" in page and "clé obligatoire manquante « version »" in page
