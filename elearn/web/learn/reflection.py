@@ -59,7 +59,7 @@ def autosave_reflection(slug: str, reflection_id: str):
     """Save as the learner types (fetch, JSON) or when the page is hidden (sendBeacon, form data)."""
     _find(slug, reflection_id)
     payload = request.get_json(silent=True) if request.is_json else request.form
-    text = (payload or {}).get("text")
+    text = payload.get("text") if isinstance(payload, dict) else None  # JSON may be a list or a number
     if not isinstance(text, str):
         return jsonify(ok=False, message="Réponse manquante."), 400
     try:

@@ -166,14 +166,16 @@ def quiz_result(slug: str, quiz_id: str, number: int):
 @login_required
 def heartbeat():
     """Active-time heartbeat from activity.js (JSON or sendBeacon form data)."""
-    data = request.get_json(silent=True) or request.form
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):  # a JSON list or number is no heartbeat: fall back to form data
+        data = request.form
     module = get_library().get(str(data.get("module", "")))
     section_id = str(data.get("section", ""))
     if module is None or module.section(section_id) is None:
         return jsonify(error="module ou section inconnu"), 404
     try:
         seconds = int(data.get("seconds", 0))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return jsonify(error="durée invalide"), 400
     credited = tracking.record_heartbeat(get_session(), current_user.id, module.slug, section_id, seconds)
     return jsonify(credited=credited)
