@@ -45,9 +45,15 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(tmp_path) -> Iterator[LiveServer]:
+def live_server_config() -> dict[str, object]:
+    """Extra app configuration for ``live_server``; a test module overrides this fixture to change it."""
+    return {}
+
+
+@pytest.fixture
+def live_server(tmp_path, live_server_config) -> Iterator[LiveServer]:
     """A real HTTP server in a thread, on a free loopback port, with CSRF protection on."""
-    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True)
+    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True, **live_server_config)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
