@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
-from elearn.models.certificate import Certificate, VerificationThrottle
+from elearn.models.certificate import Certificate
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
@@ -19,7 +19,7 @@ __all__ = [
     "QuizAttempt",
     "SectionProgress",
     "AuditEvent",
-    "Certificate", "VerificationThrottle",
+    "Certificate",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
     "RateLimitCounter",

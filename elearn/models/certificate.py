@@ -1,4 +1,4 @@
-"""Certificates of completion (« attestations de suivi de formation ») and the verification throttle.
+"""Certificates of completion (« attestations de suivi de formation »).
 
 A certificate stores the signed credential exactly as it was embedded in the learner's PDF: that JSON
 document is the single source of every printed field, so re-downloading a certificate months later
@@ -40,14 +40,3 @@ class Certificate(SQLModel, table=True):
     #: The certificate this one replaces (reissue), if any.
     replaces_id: int | None = Field(default=None, foreign_key="certificate.id")
 
-
-class VerificationThrottle(SQLModel, table=True):
-    """Unknown certificate codes looked up per client and time window, shared by every worker process.
-
-    ``client`` is a keyed hash of the IP address, not the address itself: the table only needs to
-    recognise a client, and rows older than a day are deleted.
-    """
-
-    client: str = Field(max_length=64, primary_key=True)
-    window_start: int = Field(primary_key=True)  # Unix time of the window's start
-    misses: int = Field(default=0)

@@ -9,13 +9,14 @@ from sqlmodel import select
 
 from elearn.db import get_engine, session_scope
 from elearn.models import AuditEvent, Certificate, Role
+from elearn.security import ratelimit
 from tests.certificates.support import certificate_app, complete_path
 from tests.conftest import AuthActions, add_user
 
 
 @pytest.fixture
 def app(tmp_path):
-    app = certificate_app(tmp_path, ELEARN_VERIFY_LIMIT=3)
+    app = certificate_app(tmp_path)
     yield app
     get_engine(app).dispose()
 
@@ -125,23 +126,24 @@ def test_unknown_code_is_a_404_page(client):
     assert response.status_code == 404 and "Aucune attestation ne correspond" in response.get_data(as_text=True)
 
 
-def test_unknown_codes_are_rate_limited_across_workers(app, client, tmp_path, learner):
-    complete_path(app, learner.id)
-    other_worker = certificate_app(tmp_path, ELEARN_VERIFY_LIMIT=3).test_client()  # same database file
-    for worker in (client, other_worker, client):
+def test_unknown_codes_are_rate_limited_across_workers(app, client, tmp_path):
+    other_worker = certificate_app(tmp_path).test_client()  # another process on the same database
+    limit = ratelimit.UNKNOWN_CODES_PER_ADDRESS.limit
+    for number in range(limit):
+        worker = (client, other_worker)[number % 2]
         assert worker.get("/verify/AAAAA-AAAAA-AAAAA-AAAAA-AAAAA").status_code == 404
     for worker in (client, other_worker):
         response = worker.get("/verify/BBBBB-BBBBB-BBBBB-BBBBB-BBBBB")
         assert response.status_code == 429 and "Trop de tentatives" in response.get_data(as_text=True)
-    other_client = app.test_client()
-    assert other_client.get("/verify/AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code == 404
+    elsewhere = client.get("/verify/AAAAA-AAAAA-AAAAA-AAAAA-AAAAA", environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert elsewhere.status_code == 404
 
 
 def test_valid_lookups_do_not_count(app, client, auth, learner):
     complete_path(app, learner.id)
     auth.login(learner.email)
     code = obtain(client)
-    for _ in range(5):
+    for _ in range(ratelimit.UNKNOWN_CODES_PER_ADDRESS.limit + 5):
         assert client.get(f"/verify/{code}").status_code == 200
 
 

@@ -2,27 +2,21 @@
 
 The page says valid, revoked (with the date) or unknown, and shows only the name, the training, the
 dates and the hours: nothing else about the person. Lookups of unknown codes are rate-limited per
-client through counters in the database, so the limit holds across worker processes.
+client by :mod:`elearn.security.ratelimit`, whose counters live in the database, so the limit holds
+across worker processes.
 """
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
-from elearn.certificates import signing, throttle
+from elearn.certificates import signing
 from elearn.certificates.codes import normalise_code
 from elearn.certificates.issue import certificate_data, find_certificate
 from elearn.db import get_session
+from elearn.security import ratelimit
 from elearn.web.certificates import instance_dir
 from elearn.web.public import bp
-
-
-def _client() -> str:
-    return throttle.client_key(request.remote_addr or "unknown", current_app.config["SECRET_KEY"])
-
-
-def _limit() -> int:
-    return int(current_app.config.get("ELEARN_VERIFY_LIMIT", throttle.DEFAULT_LIMIT))
 
 
 @bp.route("/verify")
@@ -39,12 +33,10 @@ def verify():
 
 @bp.route("/verify/<code>")
 def verify_code(code: str):
-    db, client = get_session(), _client()
-    if throttle.is_blocked(db, client, _limit()):
-        abort(429)
-    found = find_certificate(db, code)
+    ratelimit.ensure_room(ratelimit.UNKNOWN_CODES_PER_ADDRESS)
+    found = find_certificate(get_session(), code)
     if found is None:
-        throttle.record_miss(db, client)
+        ratelimit.note(ratelimit.UNKNOWN_CODES_PER_ADDRESS)
         return render_template("public/verify_result.html", certificate=None, data=None, code=code), 404
     return render_template("public/verify_result.html", certificate=found, data=certificate_data(found), code=found.code)
 
