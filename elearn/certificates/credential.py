@@ -137,7 +137,9 @@ def to_credential(data: CertificateData, issuer_id: str) -> dict[str, Any]:
         "validFrom": _iso(data.issued_at),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": data.learner_name}],
+            "identifier": [
+                {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": data.learner_name}
+            ],
             "role": data.learner_profession,
             "activityStartDate": _iso(data.first_activity_at),
             "activityEndDate": _iso(data.last_activity_at),

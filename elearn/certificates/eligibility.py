@@ -114,7 +114,9 @@ def attendance(session: Session, user: User, library: ModuleLibrary, path: Train
     """
     states = _required_states(session, user, library, path)
     records = tuple(
-        ModuleRecord(s.module.slug, s.module.title, s.module.duration_minutes, s.progress.completed_at, s.score)  # type: ignore[union-attr,arg-type]
+        ModuleRecord(
+            s.module.slug, s.module.title, s.module.duration_minutes, s.progress.completed_at, s.score  # type: ignore[union-attr,arg-type]
+        )
         for s in states
     )
     starts = [s.first_activity_at for s in states if s.first_activity_at] + [s.progress.started_at for s in states if s.progress]

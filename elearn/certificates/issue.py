@@ -72,7 +72,8 @@ def issue_certificate(session: Session, user: User, issuer: Issuer, *, actor: Us
         return status.certificate
     if status.revoked is not None:
         raise CertificateError(
-            "Votre attestation a été révoquée. Seule l'équipe d'administration peut en délivrer une nouvelle : contactez-la."
+            "Votre attestation a été révoquée. Seule l'équipe d'administration peut en délivrer une nouvelle : "
+            "contactez-la."
         )
     _require_eligible(status.missing, status.problems)
     try:
@@ -108,7 +109,8 @@ def reissue_certificate(
     _require_eligible(status.missing, status.problems)
     if certificate.revoked_at is None:
         _revoke(session, certificate, reason, actor)
-    sequence = max((c.sequence for c in certificates_of(session, user.id, issuer.path.version)), default=0) + 1  # type: ignore[arg-type]
+    previous = certificates_of(session, user.id, issuer.path.version)  # type: ignore[arg-type]
+    sequence = max((c.sequence for c in previous), default=0) + 1
     try:
         return _create(session, user, issuer, sequence=sequence, actor=actor, replaces=certificate, reason=reason)
     except IntegrityError as error:
@@ -136,7 +138,9 @@ def _revoke(session: Session, certificate: Certificate, reason: str, actor: User
     certificate.revoked_reason = reason
     certificate.revoked_by_id = actor.id if actor else None
     session.add(certificate)
-    record(session, "certificate.revoked", actor=actor, target=f"user:{certificate.user_id}", code=certificate.code, reason=reason)
+    record(
+        session, "certificate.revoked", actor=actor, target=f"user:{certificate.user_id}", code=certificate.code, reason=reason
+    )
 
 
 def _create(

@@ -172,9 +172,12 @@ class _Reader:
         name = raw.removeprefix("media/")
         file = media_dir / name
         if "/" in name or "\\" in name or name.startswith("."):
-            self.problem("signataire.signature", f"« {raw} » : indiquez un fichier du dossier media/, par exemple media/signature.png.")
+            self.problem(
+                "signataire.signature", f"« {raw} » : indiquez un fichier du dossier media/, par exemple media/signature.png."
+            )
         elif Path(name).suffix.lower() not in SIGNATURE_EXTENSIONS:
-            self.problem("signataire.signature", f"« {raw} » : la signature doit être une image {', '.join(SIGNATURE_EXTENSIONS)}.")
+            allowed = ", ".join(SIGNATURE_EXTENSIONS)
+            self.problem("signataire.signature", f"« {raw} » : la signature doit être une image {allowed}.")
         elif not file.is_file():
             self.problem("signataire.signature", f"image de signature introuvable : media/{name}.")
         return name

@@ -56,7 +56,8 @@ def _path() -> TrainingPath:
     except PathConfigError as error:
         raise click.ClickException("\n".join(error.problems)) from error
     if path is None:
-        raise click.ClickException(f"Pas de parcours.yml dans {current_app.config['ELEARN_MODULES_DIR']} : les attestations sont désactivées.")
+        folder = current_app.config["ELEARN_MODULES_DIR"]
+        raise click.ClickException(f"Pas de parcours.yml dans {folder} : les attestations sont désactivées.")
     return path
 
 
@@ -68,7 +69,8 @@ def check() -> None:
     problems = path_problems(path, get_library())
     if problems:
         raise click.ClickException("\n".join(problems))
-    click.echo(f"parcours.yml valide : « {path.title} », version {path.version}, {len(path.required_modules)} module(s) obligatoire(s).")
+    count = len(path.required_modules)
+    click.echo(f"parcours.yml valide : « {path.title} », version {path.version}, {count} module(s) obligatoire(s).")
 
 
 @certificates.command("issue")

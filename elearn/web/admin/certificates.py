@@ -103,7 +103,10 @@ def reissue(code: str):
         return _detail(found, ReasonForm(prefix="revoke"), form, 400)
     path, _ = path_or_problems()
     if path is None:
-        flash("Le parcours n'est pas configuré (parcours.yml absent ou invalide) : impossible de délivrer une attestation.", "error")
+        flash(
+            "Le parcours n'est pas configuré (parcours.yml absent ou invalide) : impossible de délivrer une attestation.",
+            "error",
+        )
         return redirect(url_for("admin.certificate", code=found.code))
     try:
         new = reissue_certificate(get_session(), found, form.reason.data, issuer(path), actor=current_user)
