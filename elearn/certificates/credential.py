@@ -27,6 +27,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from elearn.certificates import signing
+from elearn.certificates.errors import CertificateError
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 DELIVERY_MODE = "formation à distance"
@@ -70,12 +71,8 @@ class CertificateData:
     delivery_mode: str = DELIVERY_MODE
 
 
-class CredentialError(Exception):
-    """The credential cannot be trusted or read; ``message`` says why, in French."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class CredentialError(CertificateError):
+    """The credential cannot be trusted or read."""
 
 
 # Canonical JSON (JCS, RFC 8785) ---------------------------------------------------------------------

@@ -20,6 +20,7 @@ from elearn.accounts import record
 from elearn.certificates.codes import new_code, normalise_code
 from elearn.certificates.credential import CertificateData, dumps, from_credential, sign_credential, to_credential
 from elearn.certificates.eligibility import attendance, certificate_status, certificates_of
+from elearn.certificates.errors import CertificateError
 from elearn.certificates.path import TrainingPath
 from elearn.models import Certificate, User
 from elearn.models.base import utcnow
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
     from elearn.content.library import ModuleLibrary
 
 MAX_REASON_LENGTH = 500
-
-
-class CertificateError(Exception):
-    """Issuing or revoking is not possible; ``message`` is the French explanation."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)

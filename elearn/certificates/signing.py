@@ -17,18 +17,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from elearn.certificates.errors import CertificateError
+
 KEY_FILE = "certificate_signing_key.pem"
 #: Multicodec prefix of an Ed25519 public key (0xed, varint-encoded), used by did:key and Multikey.
 ED25519_MULTICODEC = b"\xed\x01"
 BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
 
-class SigningKeyError(Exception):
-    """The key file is missing or unreadable; the French ``message`` says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class SigningKeyError(CertificateError):
+    """The key file is missing or unreadable; the message says what to do."""
 
 
 def load_or_create_private_key(instance_dir: Path) -> Ed25519PrivateKey:

@@ -17,7 +17,8 @@ from flask.cli import with_appcontext
 from elearn.accounts import find_user_by_email
 from elearn.certificates import signing
 from elearn.certificates.eligibility import path_problems
-from elearn.certificates.issue import CertificateError, Issuer, find_certificate, issue_certificate, revoke_certificate
+from elearn.certificates.errors import CertificateError
+from elearn.certificates.issue import Issuer, find_certificate, issue_certificate, revoke_certificate
 from elearn.certificates.path import PathConfigError, TrainingPath, load_path
 from elearn.certificates.verify import verify_pdf
 from elearn.db import session_scope

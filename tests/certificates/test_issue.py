@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from elearn.certificates import eligibility, issue
 from elearn.certificates.codes import ALPHABET, new_code, normalise_code
+from elearn.certificates.errors import CertificateError
 from elearn.certificates.issue import (
-    CertificateError,
     certificate_data,
     find_certificate,
     issue_certificate,

@@ -65,7 +65,6 @@ def test_every_field_is_printed(issued):
         "Première activité 1er novembre 2026", "Dernière activité 20 novembre 2026",
         "Repérer les discriminations : refus de soins et délais 45 min 2 novembre 2026 87,5 %",
         "Agir et orienter 1 h 15 min 20 novembre 2026 —",
-        f"Fait le {data.issued_at.day} ",  # issue date (today), checked in full below
         "Dominique Lefèvre", "directrice",
         data.code,
     ]

@@ -28,6 +28,14 @@ def obtain(client) -> str:
     return re.fullmatch(r"/attestation/(.+)\.pdf", response.headers["Location"]).group(1)
 
 
+@pytest.fixture
+def code(app, client, auth, learner) -> str:
+    """The learner finished the path and obtained the certificate; they are still logged in."""
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    return obtain(client)
+
+
 def stored(app) -> list[Certificate]:
     with app.app_context(), session_scope() as session:
         return list(session.exec(select(Certificate)))
@@ -48,10 +56,7 @@ def test_finished_learner_is_offered_the_certificate(app, client, auth, learner)
     assert "votre attestation est prête" in page and "Obtenir mon attestation (PDF)" in page
 
 
-def test_obtaining_twice_gives_the_same_pdf(app, client, auth, learner):
-    complete_path(app, learner.id)
-    auth.login(learner.email)
-    code = obtain(client)
+def test_obtaining_twice_gives_the_same_pdf(app, client, code):
     assert obtain(client) == code and len(stored(app)) == 1
     response = client.get(f"/attestation/{code}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
@@ -67,10 +72,7 @@ def test_unfinished_learner_cannot_obtain_one(app, client, auth, learner):
     assert "Le parcours n&#39;est pas terminé" in page and stored(app) == []
 
 
-def test_learner_cannot_download_another_learners_certificate(app, client, auth, learner, other_learner):
-    complete_path(app, learner.id)
-    auth.login(learner.email)
-    code = obtain(client)
+def test_learner_cannot_download_another_learners_certificate(app, client, auth, learner, other_learner, code):
     auth.logout()
     auth.login(other_learner.email)
     assert client.get(f"/attestation/{code}.pdf").status_code == 404
@@ -82,33 +84,24 @@ def test_certificate_pages_need_login(client):
     assert client.get("/attestation/X.pdf").status_code == 302
 
 
-def test_verification_page_shows_only_name_training_dates_and_hours(app, client, auth, learner):
-    complete_path(app, learner.id)
-    auth.login(learner.email)
-    code = obtain(client)
+def test_verification_page_shows_only_name_training_dates_and_hours(app, client, auth, learner, code):
     auth.logout()
     page = client.get(f"/verify/{code}").get_data(as_text=True)
     for fact in ("Valide", "Camille Martin", "Prévenir les discriminations dans l&#39;accès aux soins",
                  "du 1er novembre 2026 au 20 novembre 2026", "2 h 00 min", "1 h 33 min", code):
         assert fact in page, fact
     assert learner.email not in page and "@" not in page.split("<main", 1)[1]
-    assert "Infirmière" not in page and "87" not in page  # no profession, no score
+    assert "Infirmière" not in page and "87,5" not in page and "87.5" not in page  # no profession, no score
 
 
-def test_typed_code_leads_to_its_page(app, client, auth, learner):
-    complete_path(app, learner.id)
-    auth.login(learner.email)
-    code = obtain(client)
+def test_typed_code_leads_to_its_page(client, code):
     typed = code.lower().replace("-", " ")
     assert client.get("/verify", query_string={"code": typed}).headers["Location"] == f"/verify/{code}"
     malformed = client.get("/verify", query_string={"code": "ABC"})
     assert malformed.status_code == 400 and "pas le bon format" in malformed.get_data(as_text=True)
 
 
-def test_revoked_certificate_says_so_with_the_date(app, client, auth, learner, admin):
-    complete_path(app, learner.id)
-    auth.login(learner.email)
-    code = obtain(client)
+def test_revoked_certificate_says_so_with_the_date(app, client, auth, learner, admin, code):
     auth.logout()
     auth.login(admin.email)
     response = client.post(f"/admin/certificates/{code}/revoke", data={"revoke-reason": "Erreur de saisie du nom"})
@@ -139,10 +132,7 @@ def test_unknown_codes_are_rate_limited_across_workers(app, client, tmp_path):
     assert elsewhere.status_code == 404
 
 
-def test_valid_lookups_do_not_count(app, client, auth, learner):
-    complete_path(app, learner.id)
-    auth.login(learner.email)
-    code = obtain(client)
+def test_valid_lookups_do_not_count(client, code):
     for _ in range(ratelimit.UNKNOWN_CODES_PER_ADDRESS.limit + 5):
         assert client.get(f"/verify/{code}").status_code == 200
 
@@ -152,10 +142,7 @@ def test_public_key_is_published(client):
     assert document["type"] == "Multikey" and document["id"].startswith("did:key:z6Mk")
 
 
-def test_admin_lists_revokes_and_reissues(app, client, auth, learner, admin):
-    complete_path(app, learner.id)
-    auth.login(learner.email)
-    code = obtain(client)
+def test_admin_lists_revokes_and_reissues(app, client, auth, admin, code):
     auth.logout()
     auth.login(admin.email)
     listing = client.get("/admin/certificates", query_string={"q": "camille"}).get_data(as_text=True)

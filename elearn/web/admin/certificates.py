@@ -12,9 +12,9 @@ from sqlmodel import col, or_, select
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from elearn.certificates.errors import CertificateError
 from elearn.certificates.issue import (
     MAX_REASON_LENGTH,
-    CertificateError,
     certificate_data,
     find_certificate,
     reissue_certificate,

@@ -10,7 +10,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from elearn.certificates.eligibility import certificate_status, certificates_of
-from elearn.certificates.issue import CertificateError, certificate_data, find_certificate, issue_certificate
+from elearn.certificates.errors import CertificateError
+from elearn.certificates.issue import certificate_data, find_certificate, issue_certificate
 from elearn.db import get_session
 from elearn.web.certificates import issuer, path_or_problems, pdf_response, status_for
 from elearn.web.learn import bp
