@@ -192,3 +192,67 @@ def test_no_page_scrolls_sideways_on_phones_or_at_200_percent_zoom(contexts, ser
                 too_wide.append(f"{width} px, {role} {path}: {widest}")
         page.close()
     assert not too_wide, "\n".join(too_wide)
+
+
+# Keyboard only ------------------------------------------------------------------------------------------
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : '';
+  const style = getComputedStyle(e);
+  return {text: (label || e.innerText || e.value || '').trim(), tag: e.tagName,
+          visible: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0};
+}"""
+
+
+def tab_to(page: Page, text: str, limit: int = 60) -> None:
+    """Press Tab until the focused element's label or text starts with ``text``; its focus must show."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["text"].startswith(text):
+            assert focused["visible"], f"no visible focus on {text!r}"
+            return
+    raise AssertionError(f"{text!r} cannot be reached with the Tab key")
+
+
+def test_whole_learner_journey_with_the_keyboard_alone(page: Page, live_server):
+    from elearn.models import Role
+    from tests.conftest import add_user
+
+    add_user(live_server.app, "clavier@exemple.fr", Role.LEARNER, "Noa Clavier")
+    page.goto(live_server("/login"))
+
+    tab_to(page, "Adresse e-mail")
+    page.keyboard.type("clavier@exemple.fr")
+    tab_to(page, "Mot de passe")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/modules")
+
+    tab_to(page, "Commencer")
+    page.keyboard.press("Enter")
+    for section in ("Section 1 sur 3", "Section 2 sur 3"):
+        page.get_by_text(section).wait_for()
+        tab_to(page, "Suivante")
+        page.keyboard.press("Enter")
+
+    page.get_by_text("Section 3 sur 3").wait_for()
+    tab_to(page, "D'un refus de soins")  # a radio group is one Tab stop ...
+    page.keyboard.press("ArrowDown")  # ... whose options the arrows choose
+    page.keyboard.press("ArrowUp")
+    assert page.get_by_label("D'un refus de soins discriminatoire").is_checked()
+    tab_to(page, "L'origine")
+    page.keyboard.press("Space")
+    tab_to(page, "Le lieu de résidence")
+    page.keyboard.press("Space")
+    tab_to(page, "Valider mes réponses")
+    page.keyboard.press("Enter")
+
+    status = page.get_by_role("status")
+    status.wait_for()
+    assert "Réussi" in status.inner_text() and "100 %" in status.inner_text()
+    assert page.title().startswith("Réussi")  # read first by screen readers when the page loads
+    tab_to(page, "Terminer le module")
+    page.keyboard.press("Enter")
+    page.get_by_text("Module terminé le").wait_for()
