@@ -15,7 +15,8 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import func, select
 
 from elearn.db import get_engine, make_engine, session_scope
-from elearn.models import QuizAttempt, Role
+from elearn.models import Certificate, QuizAttempt, Role
+from tests.certificates.support import certificate_app, complete_path
 from tests.conftest import FIXTURE_MODULES, PASSWORD, add_user, make_test_app
 
 QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
@@ -50,12 +51,12 @@ def _attempts(app) -> int:
 
 
 @contextmanager
-def writes_fail(app):
+def writes_fail(app, reason: str = "disk I/O error"):
     """The database refuses every write, as when its disk fails or its server goes away mid-request."""
 
     def refuse(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
         if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
-            raise OperationalError(statement, parameters, sqlite3.OperationalError("disk I/O error"))
+            raise OperationalError(statement, parameters, sqlite3.OperationalError(reason))
 
     engine = get_engine(app)
     event.listen(engine, "before_cursor_execute", refuse)
@@ -97,3 +98,20 @@ def test_heartbeat_during_an_outage_answers_503_not_500(app, client, auth, learn
     with writes_fail(app):
         response = client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 30})
     assert response.status_code == 503
+
+
+def test_full_disk_while_issuing_a_certificate_keeps_nothing_and_a_retry_works(tmp_path, caplog):
+    app = certificate_app(tmp_path)
+    learner = add_user(app, "a@exemple.fr")
+    complete_path(app, learner.id)
+    client = app.test_client()
+    client.post("/login", data={"email": "a@exemple.fr", "password": PASSWORD})
+    with writes_fail(app, "database or disk is full"), caplog.at_level(logging.ERROR, logger="elearn"):
+        response = client.post("/attestation")
+    assert response.status_code == 503 and "Service indisponible" in response.get_data(as_text=True)
+    assert "database or disk is full" in caplog.text
+    with app.app_context(), session_scope() as session:
+        assert session.exec(select(func.count()).select_from(Certificate)).one() == 0
+    retry = client.post("/attestation")
+    assert retry.status_code == 302 and retry.headers["Location"].endswith(".pdf")
+    assert client.get(retry.headers["Location"]).mimetype == "application/pdf"
