@@ -16,7 +16,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
+from elearn.models import Role
+from tests.conftest import PASSWORD, add_user
 from tests.e2e.conftest import LiveServer
 from tests.security.world import QUIZ, World, build_world
 
@@ -217,9 +218,6 @@ def tab_to(page: Page, text: str, limit: int = 60) -> None:
 
 
 def test_whole_learner_journey_with_the_keyboard_alone(page: Page, live_server):
-    from elearn.models import Role
-    from tests.conftest import add_user
-
     add_user(live_server.app, "clavier@exemple.fr", Role.LEARNER, "Noa Clavier")
     page.goto(live_server("/login"))
 
