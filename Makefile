@@ -7,7 +7,7 @@ PORT ?= $(or $(ELEARN_PORT),5000)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 
-.PHONY: install install-test browser run test check bench clean
+.PHONY: install install-test browser postgres run test check bench clean
 
 ## install: create .venv and install elearn with its dependencies (safe to repeat)
 install: $(VENV)/.installed
@@ -31,13 +31,20 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
+## postgres: Debian's PostgreSQL binaries; the tests start their own throwaway server with them
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the database tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
+
 ## run: create or upgrade the database, then serve on http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/elearn init
 	$(BIN)/elearn run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
 
 ## test: the whole suite, browser tests included
-test: install-test
+test: install-test postgres
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## check: validate the shipped modules

@@ -5,14 +5,16 @@ Browser tests (tests/e2e) add a live server; their fixtures live in tests/e2e/co
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from elearn import create_app, migrate
 from elearn.accounts import create_user
-from elearn.db import get_engine, session_scope
+from elearn.db import get_engine, make_engine, session_scope
 from elearn.models import Role, User
+from tests import pgserver
 
 TESTS_DIR = Path(__file__).parent
 FIXTURE_MODULES = TESTS_DIR / "fixtures" / "modules"
@@ -38,9 +40,47 @@ def make_test_app(tmp_path: Path, **overrides: object):
     return app
 
 
+#: Database with the migrated schema that each PostgreSQL test database is copied from.
+TEMPLATE_DATABASE = "elearn_template"
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One throwaway PostgreSQL server for the whole run (see tests/pgserver.py).
+
+    In CI a server that cannot start fails the PostgreSQL tests; elsewhere they are skipped with the reason.
+    """
+    try:
+        server = pgserver.start()
+    except pgserver.PostgresUnavailable as exc:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"PostgreSQL is required in CI: {exc}", pytrace=False)
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    try:
+        server.create_database(TEMPLATE_DATABASE)
+        engine = make_engine(server.url(TEMPLATE_DATABASE))
+        migrate.upgrade(engine)
+        engine.dispose()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """A fresh, migrated database per test: a SQLite file, or a copy of the PostgreSQL template."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    name = server.create_database(template=TEMPLATE_DATABASE)
+    yield server.url(name)
+    server.drop_database(name)
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = make_test_app(tmp_path)
+def app(tmp_path, database_url):
+    app = make_test_app(tmp_path, ELEARN_DATABASE_URL=database_url)
     yield app
     get_engine(app).dispose()
 
