@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import Integer, and_, case, cast, func, or_
 from sqlmodel import Session, col, select
 
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, User
@@ -187,7 +187,9 @@ def attendance_statement(filters: ReportFilters, catalog: Catalog, user_id: int 
     statement = (
         select(
             col(User.id), col(User.full_name), col(User.email), col(User.profession), per_module.c.day,
-            func.min(per_module.c.first), func.max(per_module.c.last), func.sum(per_module.c.seconds),
+            func.min(per_module.c.first), func.max(per_module.c.last),
+            # PostgreSQL sums bigints into numeric (Decimal): the day's seconds are a whole number.
+            cast(func.sum(per_module.c.seconds), Integer),
             func.aggregate_strings(per_module.c.module_slug, ", "),
         )
         .join(User, col(User.id) == per_module.c.user_id)
