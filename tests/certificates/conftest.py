@@ -16,8 +16,8 @@ from tests.certificates.support import BASE_URL, MEDIA, MODULES, certificate_app
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = certificate_app(tmp_path)
+def app(tmp_path, database_url):
+    app = certificate_app(tmp_path, ELEARN_DATABASE_URL=database_url)
     yield app
     get_engine(app).dispose()
 
