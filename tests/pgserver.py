@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
+import pytest
 from psycopg import sql
 
 DEBIAN_ROOT = Path("/usr/lib/postgresql")
@@ -149,3 +150,8 @@ def _start_server(server: PostgresServer) -> None:
     options = " ".join(("-h", "127.0.0.1", "-p", str(server.port), "-k", str(server.root), *SERVER_OPTIONS))
     server._run("pg_ctl", "-D", str(server.data_dir), "-l", str(server.root / "server.log"), "-o", options,
                 "-t", str(START_TIMEOUT_SECONDS), "-w", "start")
+
+
+#: Put on a test module (``pytestmark = ONLY_POSTGRESQL``) whose tests concern PostgreSQL alone: the
+#: ``database_url`` fixture (tests/conftest.py) then gives them the PostgreSQL database only.
+ONLY_POSTGRESQL = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
