@@ -21,15 +21,19 @@ def main() -> None:
 
 
 def _register() -> None:
+    from elearn.cli import backup as backup_commands
     from elearn.cli import certificates as certificate_commands
     from elearn.cli import db as db_commands
     from elearn.cli import exports as export_commands
+    from elearn.cli import serve as serve_commands
     from elearn.cli import users as user_commands
 
     main.add_command(db_commands.db)
     main.add_command(db_commands.init)
     main.add_command(user_commands.users)
     main.add_command(export_commands.export)
+    main.add_command(serve_commands.serve)
+    main.add_command(backup_commands.backup)
     for command in certificate_commands.commands:
         main.add_command(command)
     try:
