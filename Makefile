@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= $(or $(ELEARN_PORT),5000)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install install-test browser postgres run test check bench clean
 
@@ -46,6 +47,14 @@ run: install
 ## test: the whole suite, browser tests included
 test: install-test postgres
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## bench: throughput, latency, PDF, export and start-up figures in one table (docs/performance.md)
+bench: $(VENV)/.installed-bench postgres
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+$(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	touch $@
 
 ## check: validate the shipped modules
 check: install

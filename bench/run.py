@@ -1,0 +1,225 @@
+"""``make bench``: every figure of docs/performance.md, measured in one run on this machine.
+
+Steps: start a throwaway PostgreSQL server (tests/pgserver.py; ``--database sqlite`` for a SQLite file),
+seed it (bench/seed.py), serve a bare Flask app then elearn under the same gunicorn settings and load
+them with concurrent clients (bench/load.py), run the offline measurements in fresh processes
+(bench/offline.py), and print one table with each figure, its target and PASS/FAIL.
+
+The table always prints; the exit status is 1 when a page view parsed Markdown (that is a bug), and
+with ``--strict`` also when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench import load
+from bench.apps import CONFIG_VARIABLE
+from bench.offline import measure_in_subprocess
+from bench.seed import PASSWORD, Target, bench_config, seed
+from elearn.config import PROJECT_ROOT
+from tests import pgserver
+
+MODULES_DIR = PROJECT_ROOT / "modules"
+MEDIA_DIR = PROJECT_ROOT / "media"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: what was measured, the figure, the target and the verdict."""
+
+    measure: str
+    figure: str
+    target: str = ""
+    passed: bool | None = None
+
+    @property
+    def verdict(self) -> str:
+        return {True: "PASS", False: "FAIL", None: ""}[self.passed]
+
+
+def print_table(rows: list[Row]) -> None:
+    """A Markdown table, so it can be pasted into docs/performance.md as it is."""
+    header = ("measure", "figure", "target", "result")
+    cells = [header, *((r.measure, r.figure, r.target, r.verdict) for r in rows)]
+    widths = [max(len(line[i]) for line in cells) for i in range(4)]
+    for number, line in enumerate(cells):
+        print("| " + " | ".join(text.ljust(width) for text, width in zip(line, widths)) + " |")
+        if number == 0:
+            print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
+
+
+# Servers ------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def served(kind: str, config: dict[str, object], port: int, workers: int, log: Path) -> Iterator[str]:
+    """``python -m bench.apps KIND`` (gunicorn through elearn.server) until the block ends."""
+    environment = {**os.environ, CONFIG_VARIABLE: json.dumps(config)}
+    with log.open("a") as output:
+        process = subprocess.Popen([sys.executable, "-m", "bench.apps", kind, str(port), str(workers)],  # noqa: S603
+                                   env=environment, stdout=output, stderr=output, cwd=PROJECT_ROOT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(base_url + ("/healthz" if kind == "elearn" else "/"), process)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited (code {process.returncode}); see the log in the work folder")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+# Load measurements ---------------------------------------------------------------------------------
+
+
+def http_rows(options: argparse.Namespace, config: dict[str, object], target: Target, folder: Path) -> list[Row]:
+    """Bare Flask, then the section page, the catalog and quiz submission, at ``clients`` clients."""
+    log = folder / "servers.log"
+    with served("bare", config, pgserver.free_port(), options.workers, log) as base_url:
+        bare = asyncio.run(_measure(options, base_url, None, {"bare": load.get_page(base_url + "/")}))["bare"]
+    section_url = f"/modules/{target.module}/{target.section}"
+    with served("elearn", config, pgserver.free_port(), options.workers, log) as base_url:
+        scenarios = {
+            "section": load.get_page(base_url + section_url),
+            "catalog": load.get_page(base_url + "/modules"),
+            "quiz": load.submit_quiz(f"{base_url}/modules/{target.module}/quiz/{target.quiz}", target.answers, options.clients),
+        }
+        measured = asyncio.run(_measure(options, base_url, target, scenarios))
+    return _load_rows(options.clients, bare, measured, section_url)
+
+
+async def _measure(options: argparse.Namespace, base_url: str, target: Target | None,
+                   scenarios: dict[str, load.Scenario]) -> dict[str, load.Figures]:
+    clients = await load.open_clients(options.clients)
+    try:
+        if target is not None:
+            await load.log_in(clients, base_url, target.emails, PASSWORD)
+        return {name: await load.run_scenario(clients, scenario, options.duration, options.warmup)
+                for name, scenario in scenarios.items()}
+    finally:
+        await load.close_clients(clients)
+
+
+def _load_rows(clients: int, bare: load.Figures, measured: dict[str, load.Figures], section_url: str) -> list[Row]:
+    rows = [*_figure_rows("bare Flask endpoint", bare, clients)]
+    section = measured["section"]
+    ratio = section.requests_per_second / bare.requests_per_second if bare.requests_per_second else 0.0
+    rows += _figure_rows(f"section page {section_url}", section, clients)
+    rows.append(Row("section / bare Flask throughput", f"{ratio:.2f}", "≥ 0.5", ratio >= 0.5))
+    rows += _figure_rows("quiz submission (POST)", measured["quiz"], clients)
+    rows += _figure_rows("catalog /modules", measured["catalog"], clients)
+    return rows
+
+
+def _figure_rows(name: str, figures: load.Figures, clients: int) -> list[Row]:
+    p95 = figures.percentile(0.95)
+    return [
+        Row(f"{name}: requests/s", f"{figures.requests_per_second:.0f}", "", None if not figures.errors else False),
+        Row(f"{name}: p50 / p95 latency", f"{figures.percentile(0.5):.1f} / {p95:.1f} ms", f"p95 < 50 ms at {clients} clients", p95 < 50),
+        *([Row(f"{name}: errors", str(figures.errors), "0", False)] if figures.errors else []),
+    ]
+
+
+# Offline measurements -------------------------------------------------------------------------------
+
+
+def offline_rows(config: dict[str, object], target: Target) -> tuple[list[Row], bool]:
+    """PDF, exports, catalog start-up and the parse check; the flag says whether pages parsed Markdown."""
+    rows: list[Row] = []
+    pdf = measure_in_subprocess("certificate_pdf")
+    rows.append(Row("certificate PDF, cold (a worker's first: WeasyPrint loading included)", f"{pdf['cold'] * 1000:.0f} ms"))
+    rows.append(Row("certificate PDF, warm", f"{pdf['warm'] * 1000:.0f} ms"))
+    for fmt, label in (("csv", "CSV"), ("xapi", "xAPI")):
+        figures = measure_in_subprocess("export", config=config, fmt=fmt)
+        records = f"{figures['lines'] - 1:,} lines" if fmt == "csv" else f"{figures['bytes'] / 2**20:.0f} MiB"
+        rows.append(Row(f"export 100,000 completion records, {label}: time ({records})", f"{figures['seconds']:.2f} s", "< 5 s",
+                        figures["seconds"] < 5))
+        rows.append(Row(f"export {label}: peak memory of the process (before the export: {figures['baseline_mb']:.0f} MB)",
+                        f"{figures['peak_mb']:.0f} MB", "< 150 MB", figures["peak_mb"] < 150))
+    catalog = measure_in_subprocess("catalog_startup", modules=50, sections=10)
+    loaded = f"{catalog['modules']} modules, {catalog['sections']} sections"
+    rows.append(Row(f"catalog start-up ({loaded})", f"{catalog['seconds']:.2f} s", "", None if not catalog["errors"] else False))
+    parses = measure_in_subprocess("parse_calls", config=config, email=target.emails[0], password=PASSWORD,
+                                   module=target.module, section=target.section, quiz_section=target.quiz_section,
+                                   quiz=target.quiz, answers=target.answers)
+    later = parses["later_views"]
+    clean = later["render"] == 0 and later["parse"] == 0
+    rows.append(Row("Markdown renders / module parses in 100 page views and 20 quiz submissions",
+                    f"{later['render']} / {later['parse']} (first view: {parses['first_view']['render']} / "
+                    f"{parses['first_view']['parse']})", "0 / 0", clean))
+    return rows, clean
+
+
+# Main -----------------------------------------------------------------------------------------------
+
+
+def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=("postgresql", "sqlite"), default="postgresql")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1), help="gunicorn workers")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per scenario")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds not counted before each scenario")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    return parser.parse_args(argv)
+
+
+@contextmanager
+def database(kind: str, folder: Path) -> Iterator[str]:
+    """The URL of an empty database for the run: a SQLite file, or one on a throwaway PostgreSQL server."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        return
+    server = pgserver.start()
+    try:
+        yield server.url(server.create_database("bench"))
+    finally:
+        server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_arguments(argv)
+    folder = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
+    print(f"elearn bench: {os.cpu_count()} cores, {options.workers} gunicorn workers, {options.clients} clients, "
+          f"{options.database}, work folder {folder}", flush=True)
+    with database(options.database, folder) as url:
+        config = bench_config(folder / "instance", url, MODULES_DIR, MEDIA_DIR)
+        started = time.perf_counter()
+        target = seed(config, options.clients)
+        print(f"seeded in {time.perf_counter() - started:.0f} s; measuring...", flush=True)
+        rows = http_rows(options, config, target, folder)
+        more, clean = offline_rows(config, target)
+    rows += more
+    print_table(rows)
+    if not clean:
+        print("FAIL: a page view parsed Markdown again; pages must come from the library's cache.")
+        return 1
+    return 1 if options.strict and any(row.passed is False for row in rows) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
