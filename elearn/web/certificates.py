@@ -14,7 +14,6 @@ from elearn.certificates import signing
 from elearn.certificates.eligibility import CertificateStatus, certificate_status
 from elearn.certificates.issue import Issuer, certificate_data
 from elearn.certificates.path import PathConfigError, TrainingPath, load_path
-from elearn.certificates.pdf import render_pdf
 from elearn.db import get_session
 from elearn.models import Certificate, User
 from elearn.web.modules import get_library
@@ -59,6 +58,9 @@ def issuer(path: TrainingPath) -> Issuer:
 
 def pdf_response(certificate: Certificate) -> Response:
     """The certificate as a PDF download, rendered from its stored, signed credential."""
+    # Imported here: WeasyPrint costs each worker about 70 MB and 0.8 s, paid by its first PDF only.
+    from elearn.certificates.pdf import render_pdf
+
     content = render_pdf(
         certificate_data(certificate), certificate.credential, instance_dir(), Path(current_app.config["ELEARN_MEDIA_DIR"])
     )
