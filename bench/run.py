@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -204,6 +205,7 @@ def database(kind: str, folder: Path) -> Iterator[str]:
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
     folder = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
+    os.environ["TMPDIR"] = str(folder)  # the measuring processes' temporary files go there too
     print(f"elearn bench: {os.cpu_count()} cores, {options.workers} gunicorn workers, {options.clients} clients, "
           f"{options.database}, work folder {folder}", flush=True)
     with database(options.database, folder) as url:
@@ -215,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         more, clean = offline_rows(config, target)
     rows += more
     print_table(rows)
+    shutil.rmtree(folder)  # kept, with the servers' log, only when the run failed
     if not clean:
         print("FAIL: a page view parsed Markdown again; pages must come from the library's cache.")
         return 1
