@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install install-test browser postgres run test check bench clean
+.PHONY: install install-test browser postgres run test check bench translations clean
 
 ## install: create .venv and install elearn with its dependencies (safe to repeat)
 install: $(VENV)/.installed
@@ -55,6 +55,16 @@ bench: $(VENV)/.installed-bench postgres
 $(VENV)/.installed-bench: $(VENV)/.installed-test pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
 	touch $@
+
+## translations: extract the interface's French messages, update the English catalogue, compile it
+## (then fill the new or fuzzy entries of elearn/translations/en/LC_MESSAGES/messages.po and run it again)
+translations: install
+	mkdir -p build
+	$(BIN)/pybabel extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
+	  --add-location file --sort-by-file --project elearn --msgid-bugs-address "" -o build/messages.pot .
+	$(BIN)/pybabel update --input-file build/messages.pot --output-dir elearn/translations --domain messages \
+	  --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile --directory elearn/translations --domain messages --statistics
 
 ## check: validate the shipped modules
 check: install

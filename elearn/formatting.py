@@ -1,4 +1,8 @@
-"""French formatting of dates and durations, shared by pages, exports and certificates."""
+"""French (and English) formatting of dates and durations, shared by pages, exports and certificates.
+
+Documents (certificates, exports) call the French functions directly; pages go through
+:data:`FORMATTERS`, picked by the interface's language in :mod:`elearn.i18n`.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ DISPLAY_TZ = ZoneInfo("Europe/Paris")
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
     "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
 )
 
 
@@ -39,14 +47,43 @@ def datetime_fr(value: datetime | None) -> str:
     return f"{date_fr(moment.date())} à {moment.hour} h {moment.minute:02d}"
 
 
-def format_duration(seconds: int | float | None) -> str:
+def format_duration(seconds: int | float | None, under_a_minute: str = "moins d'une minute") -> str:
     """« 1 h 05 min », « 12 min », « moins d'une minute », « 0 min »."""
     seconds = int(seconds or 0)
     minutes = seconds // 60
     if minutes == 0:
-        return "moins d'une minute" if seconds else "0 min"
+        return under_a_minute if seconds else "0 min"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+
+
+def date_en(value: date | datetime | None) -> str:
+    """« 22 November 2026 » (British order: the day first, as in French)."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+
+
+def datetime_en(value: datetime | None) -> str:
+    """« 22 November 2026 at 14:05 » (Paris time, like the French one)."""
+    if value is None:
+        return ""
+    moment = local(value)
+    return f"{date_en(moment.date())} at {moment.hour:02d}:{moment.minute:02d}"
+
+
+def duration_en(seconds: int | float | None) -> str:
+    """« 1 h 05 min », « 12 min », « less than a minute »: the French layout reads well in English."""
+    return format_duration(seconds, under_a_minute="less than a minute")
+
+
+#: Formatting functions by interface language: ``FORMATTERS[locale][kind](value)``.
+FORMATTERS = {
+    "fr": {"date": date_fr, "datetime": datetime_fr, "duration": format_duration},
+    "en": {"date": date_en, "datetime": datetime_en, "duration": duration_en},
+}
 
 
 NBSP = "\u00a0"

@@ -11,13 +11,15 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from elearn import __version__, accounts, formatting
+from elearn import __version__, accounts, formatting, i18n
 from elearn.db import get_session
+from elearn.i18n import N_, _
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Connectez-vous pour accéder à cette page."
+login_manager.login_message = i18n.N_("Connectez-vous pour accéder à cette page.")
+login_manager.localize_callback = i18n.gettext
 login_manager.login_message_category = "info"
 login_manager.session_protection = "basic"
 
@@ -40,7 +42,7 @@ def init_extensions(app: Flask) -> None:
         if "\x00" in request.path or any("\x00" in name + value for name, value in fields):
             abort(400)
 
-    app.add_template_filter(formatting.format_duration, "duration")
+    i18n.init_app(app)
     app.add_template_filter(formatting.date_fr, "date_fr")
     app.add_template_filter(formatting.datetime_fr, "datetime_fr")
 
@@ -94,14 +96,14 @@ def _has_user() -> bool:
     return bool(user is not None and user.is_authenticated)
 
 
-#: Main navigation: (endpoint, French label, roles that see it). Entries whose blueprint is not
+#: Main navigation: (endpoint, French label translated by base.html, roles that see it). Entries whose blueprint is not
 #: registered are skipped, so the menu follows the features actually installed.
 NAV = [
-    ("learn.catalog", "Mes modules", {"learner", "trainer", "admin"}),
-    ("learn.progress", "Ma progression", {"learner", "trainer", "admin"}),
-    ("network.index", "Réseau de vigilance", {"learner", "trainer", "admin"}),
-    ("trainer.index", "Espace formateur", {"trainer", "admin"}),
-    ("admin.index", "Administration", {"admin"}),
+    ("learn.catalog", i18n.N_("Mes modules"), {"learner", "trainer", "admin"}),
+    ("learn.progress", i18n.N_("Ma progression"), {"learner", "trainer", "admin"}),
+    ("network.index", i18n.N_("Réseau de vigilance"), {"learner", "trainer", "admin"}),
+    ("trainer.index", i18n.N_("Espace formateur"), {"trainer", "admin"}),
+    ("admin.index", i18n.N_("Administration"), {"admin"}),
 ]
 
 
@@ -117,22 +119,22 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_error_pages(app: Flask) -> None:
-    """Friendly French pages; never a traceback."""
+    """Friendly pages in the interface's language; never a traceback."""
 
     messages = {
-        400: ("Requête invalide", "La demande envoyée n'a pas pu être comprise."),
-        403: ("Accès refusé", "Votre compte ne donne pas accès à cette page."),
-        404: ("Page introuvable", "Cette page n'existe pas ou plus."),
-        405: ("Action non permise", "Cette action n'est pas possible sur cette page."),
-        413: ("Envoi trop volumineux", "Ce que vous avez envoyé dépasse la taille permise."),
-        429: ("Trop de tentatives", "Patientez quelques minutes avant de réessayer."),
-        500: ("Erreur du serveur", "Un problème est survenu de notre côté. Ce que vous aviez enregistré est conservé ; réessayez dans un instant."),
-        503: ("Service indisponible", "Le service est momentanément indisponible. Réessayez dans un instant."),
+        400: (N_("Requête invalide"), N_("La demande envoyée n'a pas pu être comprise.")),
+        403: (N_("Accès refusé"), N_("Votre compte ne donne pas accès à cette page.")),
+        404: (N_("Page introuvable"), N_("Cette page n'existe pas ou plus.")),
+        405: (N_("Action non permise"), N_("Cette action n'est pas possible sur cette page.")),
+        413: (N_("Envoi trop volumineux"), N_("Ce que vous avez envoyé dépasse la taille permise.")),
+        429: (N_("Trop de tentatives"), N_("Patientez quelques minutes avant de réessayer.")),
+        500: (N_("Erreur du serveur"), N_("Un problème est survenu de notre côté. Ce que vous aviez enregistré est conservé ; réessayez dans un instant.")),
+        503: (N_("Service indisponible"), N_("Le service est momentanément indisponible. Réessayez dans un instant.")),
     }
 
     def render(code: int, detail: str | None = None):  # noqa: ANN202
         title, text = messages[code]
-        return render_template("errors/error.html", code=code, title=title, text=detail or text), code
+        return render_template("errors/error.html", code=code, title=_(title), text=detail or _(text)), code
 
     for code in messages:
         app.register_error_handler(code, lambda error, code=code: render(code))
@@ -140,7 +142,8 @@ def register_error_pages(app: Flask) -> None:
     @app.errorhandler(TooManyRequests)
     def _too_many(error: TooManyRequests):  # noqa: ANN202
         wait = error.retry_after if isinstance(error.retry_after, int) else 60
-        body, code = render(429, f"Trop de tentatives. Patientez {formatting.format_duration(max(wait, 60))} avant de réessayer.")
+        pause = i18n.format_duration(max(wait, 60))
+        body, code = render(429, _("Trop de tentatives. Patientez %(pause)s avant de réessayer.", pause=pause))
         return body, code, {"Retry-After": str(wait)}
 
     @app.errorhandler(OperationalError)
@@ -158,5 +161,5 @@ def register_error_pages(app: Flask) -> None:
         log.warning("CSRF check failed: %s", error.description)
         return render(
             400,
-            "Le formulaire a expiré ou n'a pas pu être vérifié. Rechargez la page et recommencez : rien n'a été enregistré.",
+            _("Le formulaire a expiré ou n'a pas pu être vérifié. Rechargez la page et recommencez : rien n'a été enregistré."),
         )

@@ -38,6 +38,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "public.verify": ANYONE,
     "public.verify_code": ANYONE,
     "public.certificate_key": ANYONE,
+    "public.language": ANYONE,  # a preference cookie, nothing else
     "static": ANYONE,
     "media": ANYONE,  # training material only; nothing personal is stored under media/
     "auth.login": ANYONE,
@@ -133,6 +134,7 @@ def url_for_rule(rule: Rule, world: World) -> str:
         "synthesis_id": world.synthesis_id,
         "item_id": world.synthesis_item_id,
         "token": world.reset_token,
+        "lang": "en",
         "dataset": "completions",
         "fmt": "csv",
         "filename": "signature.svg" if rule.endpoint == "media" else "css/elearn.css",
