@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from elearn.i18n import _
 from elearn.models import AuditEvent, PasswordResetRequest, PasswordResetToken, Role, User
 from elearn.models.base import utcnow
 
@@ -26,7 +27,7 @@ RESET_LINK_LIFETIME = timedelta(hours=48)
 
 
 class AccountError(Exception):
-    """A rule was broken; ``field`` names the form field the French ``message`` belongs to."""
+    """A rule was broken; ``field`` names the form field the ``message`` (in the interface's language) belongs to."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -39,15 +40,15 @@ def normalise_email(raw: str) -> str:
     try:
         return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise AccountError("Adresse e-mail invalide (exemple attendu : prenom.nom@exemple.fr).", "email") from exc
+        raise AccountError(_("Adresse e-mail invalide (exemple attendu : prenom.nom@exemple.fr)."), "email") from exc
 
 
 def check_password_strength(password: str) -> None:
     """Length is what matters (NIST SP 800-63B); no composition rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Le mot de passe doit compter au moins {MIN_PASSWORD_LENGTH} caractères.", "password")
+        raise AccountError(_("Le mot de passe doit compter au moins %(min)d caractères.", min=MIN_PASSWORD_LENGTH), "password")
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise AccountError(f"Le mot de passe ne peut pas dépasser {MAX_PASSWORD_LENGTH} caractères.", "password")
+        raise AccountError(_("Le mot de passe ne peut pas dépasser %(max)d caractères.", max=MAX_PASSWORD_LENGTH), "password")
 
 
 def hash_password(password: str) -> str:
@@ -84,7 +85,7 @@ def create_user(
     email = normalise_email(email)
     full_name = " ".join(full_name.split())
     if not full_name:
-        raise AccountError("Indiquez vos nom et prénom.", "full_name")
+        raise AccountError(_("Indiquez vos nom et prénom."), "full_name")
     check_password_strength(password)
     user = User(
         email=email,
@@ -99,7 +100,7 @@ def create_user(
     except IntegrityError as exc:
         session.rollback()
         raise AccountError(
-            "Un compte existe déjà avec cette adresse. Connectez-vous ou utilisez « Mot de passe oublié ».",
+            _("Un compte existe déjà avec cette adresse. Connectez-vous ou utilisez « Mot de passe oublié »."),
             "email",
         ) from exc
     record(session, "account.created", actor=actor, target=f"user:{user.id}", role=role.value)
@@ -148,7 +149,7 @@ def change_role(session: Session, user: User, role: Role, *, actor: User) -> Non
 def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
     """Deactivate (logging the person out everywhere) or reactivate an account, and record it."""
     if user.id == actor.id and not active:
-        raise AccountError("Vous ne pouvez pas désactiver votre propre compte.")
+        raise AccountError(_("Vous ne pouvez pas désactiver votre propre compte."))
     if user.is_active == active:
         return
     user.is_active = active
@@ -240,7 +241,7 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     """Use a reset token: set the password, burn the token, log the user out of other sessions."""
     check = check_reset_token(session, token)
     if check is None:
-        raise AccountError("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau.")
+        raise AccountError(_("Ce lien de réinitialisation n'est plus valable. Demandez-en un nouveau."))
     check_password_strength(new_password)
     check.user.password_hash = hash_password(new_password)
     check.user.session_version += 1

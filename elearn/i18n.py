@@ -38,7 +38,12 @@ def N_(message: str) -> str:  # noqa: N802 - the usual name of gettext_noop, kno
 
 
 def select_locale() -> str:
-    """The visitor's choice (cookie), else the browser's preference among ours, else French."""
+    """The visitor's choice (cookie), else the browser's preference among ours, else French.
+
+    Outside a request (an app context in the CLI or a test) there is no visitor: French.
+    """
+    if not has_request_context():
+        return DEFAULT_LOCALE
     chosen = request.cookies.get(COOKIE_NAME)
     if chosen in LANGUAGES:
         return chosen

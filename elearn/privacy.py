@@ -15,6 +15,7 @@ from sqlalchemy import delete, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from elearn.accounts import AccountError, record
+from elearn.i18n import _
 from elearn.models import (
     ActiveTime,
     AuditEvent,
@@ -80,11 +81,11 @@ def erase_person(session: Session, user: User, *, actor: User, confirmation: str
     logged out; reflection answers and password-reset records are deleted. Progress stays, unnamed.
     """
     if is_erased(user.email):
-        raise AccountError("Ce compte a déjà été anonymisé.")
+        raise AccountError(_("Ce compte a déjà été anonymisé."))
     if actor.id == user.id:
-        raise AccountError("Vous ne pouvez pas effacer votre propre compte.")
+        raise AccountError(_("Vous ne pouvez pas effacer votre propre compte."))
     if confirmation.strip().lower() != user.email.lower():
-        raise AccountError("Recopiez exactement l'adresse e-mail du compte pour confirmer l'effacement.", "confirmation")
+        raise AccountError(_("Recopiez exactement l'adresse e-mail du compte pour confirmer l'effacement."), "confirmation")
     user.full_name = ERASED_NAME
     user.email = f"anonyme-{user.id}@{ERASED_EMAIL_DOMAIN}"
     user.profession = ""

@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlmodel import Session, func, select
 
 from elearn.content.model import Module
+from elearn.i18n import N_, _
 from elearn.learning.quizzes import best_attempt
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.base import utcnow
@@ -25,13 +26,17 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "locked": "Verrouillé",
-            "not_started": "Non commencé",
-            "in_progress": "En cours",
-            "retake": "Quiz à repasser",
-            "completed": "Terminé",
-        }[self.value]
+        """Label shown in the interface, in its language."""
+        return _(STATUS_LABELS[self.value])
+
+
+STATUS_LABELS = {
+    "locked": N_("Verrouillé"),
+    "not_started": N_("Non commencé"),
+    "in_progress": N_("En cours"),
+    "retake": N_("Quiz à repasser"),
+    "completed": N_("Terminé"),
+}
 
 
 @dataclass

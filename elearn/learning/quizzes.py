@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 
 from elearn.content.model import Module, Quiz
 from elearn.content.quiz import score_quiz
+from elearn.i18n import _
 from elearn.models import QuizAttempt
 
 
@@ -75,9 +76,9 @@ def submit_quiz(
         return Submission(existing, duplicate=True)
     expected = next_attempt_number(session, user_id, module, quiz)
     if expected is None:
-        raise QuizClosed("Vous avez utilisé toutes les tentatives permises pour ce quiz.")
+        raise QuizClosed(_("Vous avez utilisé toutes les tentatives permises pour ce quiz."))
     if attempt_number != expected:
-        raise QuizClosed("Ce formulaire n'est plus à jour : le quiz a été rechargé, répondez à nouveau.")
+        raise QuizClosed(_("Ce formulaire n'est plus à jour : le quiz a été rechargé, répondez à nouveau."))
     result = score_quiz(quiz, answers)
     attempt = QuizAttempt(
         user_id=user_id,

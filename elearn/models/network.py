@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
+from elearn.i18n import N_
 from elearn.models.base import LabelledEnum, utcnow
 
 MAX_SITUATION_TEXT = 5_000
@@ -19,27 +20,27 @@ MAX_SITUATION_TEXT = 5_000
 class CareStage(LabelledEnum):
     """Where in the care path the situation happened (the three stakes of the workshops)."""
 
-    RIGHTS = "droits", "Accès aux droits"
-    CARE = "soins", "Accès aux soins"
-    RELATIONSHIP = "relation", "Relation soignant-soigné"
+    RIGHTS = "droits", N_("Accès aux droits")
+    CARE = "soins", N_("Accès aux soins")
+    RELATIONSHIP = "relation", N_("Relation soignant-soigné")
 
 
 class Criterion(LabelledEnum):
     """The discrimination criterion that may be involved (the four of the guide, plus the rest)."""
 
-    ORIGIN = "origine", "Origine"
-    SEX = "sexe", "Sexe"
-    RESIDENCE = "residence", "Lieu de résidence"
-    POVERTY = "vulnerabilite", "Vulnérabilité économique"
-    OTHER = "autre", "Autre / je ne sais pas"
+    ORIGIN = "origine", N_("Origine")
+    SEX = "sexe", N_("Sexe")
+    RESIDENCE = "residence", N_("Lieu de résidence")
+    POVERTY = "vulnerabilite", N_("Vulnérabilité économique")
+    OTHER = "autre", N_("Autre / je ne sais pas")
 
 
 class ProblemLevel(LabelledEnum):
     """The level a problem sits at, as the network's charter names them."""
 
-    INDIVIDUAL = "individuel", "Individuel"
-    INSTITUTIONAL = "institutionnel", "Institutionnel"
-    SYSTEMIC = "systemique", "Systémique"
+    INDIVIDUAL = "individuel", N_("Individuel")
+    INSTITUTIONAL = "institutionnel", N_("Institutionnel")
+    SYSTEMIC = "systemique", N_("Systémique")
 
 
 class Situation(SQLModel, table=True):

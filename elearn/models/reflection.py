@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from elearn.i18n import N_
 from elearn.models.base import LabelledEnum, utcnow
 
 #: Longest answer or synthesis item accepted, in characters (a few pages of text).
@@ -35,10 +36,10 @@ class ReflectionAnswer(SQLModel, table=True):
 class SynthesisPart(LabelledEnum):
     """The four parts of a workshop synthesis, in the order they are printed."""
 
-    FINDINGS = "constats", "Constats"
-    STAKES = "enjeux", "Enjeux"
-    ACTIONS = "pistes", "Pistes d'action"
-    INITIATIVES = "initiatives", "Initiatives inspirantes"
+    FINDINGS = "constats", N_("Constats")
+    STAKES = "enjeux", N_("Enjeux")
+    ACTIONS = "pistes", N_("Pistes d'action")
+    INITIATIVES = "initiatives", N_("Initiatives inspirantes")
 
 
 class Synthesis(SQLModel, table=True):

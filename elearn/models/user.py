@@ -7,7 +7,12 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
+from elearn.i18n import N_, _
 from elearn.models.base import utcnow
+
+
+#: French labels of the roles, translated where they are shown.
+ROLE_LABELS = {"learner": N_("Apprenant·e"), "trainer": N_("Formateur·rice"), "admin": N_("Administrateur·rice")}
 
 
 class Role(StrEnum):
@@ -19,8 +24,8 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        """French label shown in the interface."""
-        return {"learner": "Apprenant·e", "trainer": "Formateur·rice", "admin": "Administrateur·rice"}[self.value]
+        """Label shown in the interface, in its language."""
+        return _(ROLE_LABELS[self.value])
 
 
 class User(SQLModel, table=True):

@@ -14,6 +14,8 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
+from elearn.i18n import N_, _
+
 FIRST_NAMES_FILE = Path(__file__).parent / "data" / "prenoms.txt"
 
 
@@ -28,13 +30,13 @@ class Kind(StrEnum):
 
 
 _ADVICE = {
-    Kind.NIR: "ressemble à un numéro de sécurité sociale. Supprimez-le.",
-    Kind.PHONE: "ressemble à un numéro de téléphone. Supprimez-le.",
-    Kind.EMAIL: "est une adresse e-mail. Supprimez-la.",
-    Kind.DATE: "est une date précise. Indiquez plutôt une période (« au printemps 2024 », « il y a quelques mois »).",
-    Kind.ADDRESS: "ressemble à une adresse. Indiquez seulement le type de lieu (« un quartier prioritaire », « une commune rurale »).",
-    Kind.TITLED_NAME: "semble désigner une personne par son nom. Utilisez une initiale (« Mme D. ») ou sa fonction (« la patiente », « le médecin »).",
-    Kind.FIRST_NAME: "ressemble à un prénom. Remplacez-le par une initiale ou une description (« le patient », « une mère de famille »).",
+    Kind.NIR: N_("« %(excerpt)s » ressemble à un numéro de sécurité sociale. Supprimez-le."),
+    Kind.PHONE: N_("« %(excerpt)s » ressemble à un numéro de téléphone. Supprimez-le."),
+    Kind.EMAIL: N_("« %(excerpt)s » est une adresse e-mail. Supprimez-la."),
+    Kind.DATE: N_("« %(excerpt)s » est une date précise. Indiquez plutôt une période (« au printemps 2024 », « il y a quelques mois »)."),
+    Kind.ADDRESS: N_("« %(excerpt)s » ressemble à une adresse. Indiquez seulement le type de lieu (« un quartier prioritaire », « une commune rurale »)."),
+    Kind.TITLED_NAME: N_("« %(excerpt)s » semble désigner une personne par son nom. Utilisez une initiale (« Mme D. ») ou sa fonction (« la patiente », « le médecin »)."),
+    Kind.FIRST_NAME: N_("« %(excerpt)s » ressemble à un prénom. Remplacez-le par une initiale ou une description (« le patient », « une mère de famille »)."),
 }
 
 
@@ -49,8 +51,8 @@ class Finding:
 
     @property
     def message(self) -> str:
-        """The French message, with non-breaking spaces inside « » so a quote never wraps apart."""
-        text = f"« {self.excerpt} » {_ADVICE[self.kind]}"
+        """The message in the interface's language, with non-breaking spaces inside « » so a quote never wraps apart."""
+        text = _(_ADVICE[self.kind], excerpt=self.excerpt)
         return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from sqlmodel import Session, col, select
 
 from elearn.accounts import record
+from elearn.i18n import _
 from elearn.models import CareStage, Criterion, ProblemLevel, Situation, SituationNote, User
 from elearn.models.base import utcnow
 from elearn.models.network import MAX_SITUATION_TEXT
@@ -45,19 +46,19 @@ class SituationDraft:
 def _choice_errors(draft: SituationDraft) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if draft.care_stage not in set(CareStage):
-        errors["care_stage"] = ["Choisissez l'étape du parcours de soins concernée."]
+        errors["care_stage"] = [_("Choisissez l'étape du parcours de soins concernée.")]
     if draft.criterion not in set(Criterion):
-        errors["criterion"] = ["Choisissez un critère (ou « Autre / je ne sais pas »)."]
+        errors["criterion"] = [_("Choisissez un critère (ou « Autre / je ne sais pas »).")]
     return errors
 
 
 def _text_errors(draft: SituationDraft) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not draft.what_happened.strip():
-        errors["what_happened"] = ["Décrivez ce qui s'est passé."]
+        errors["what_happened"] = [_("Décrivez ce qui s'est passé.")]
     for name, value in draft.texts().items():
         if len(value) > MAX_SITUATION_TEXT:
-            errors.setdefault(name, []).append(f"{MAX_SITUATION_TEXT} caractères au plus.")
+            errors.setdefault(name, []).append(_("%(max)d caractères au plus.", max=MAX_SITUATION_TEXT))
     return errors
 
 
@@ -122,9 +123,9 @@ def mark_reviewed(session: Session, situation: Situation) -> None:
 def add_note(session: Session, situation: Situation, text: str, *, actor: User) -> SituationNote:
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise SituationError({"text": ["Écrivez une note avant de l'enregistrer."]})
+        raise SituationError({"text": [_("Écrivez une note avant de l'enregistrer.")]})
     if len(text) > MAX_SITUATION_TEXT:
-        raise SituationError({"text": [f"{MAX_SITUATION_TEXT} caractères au plus."]})
+        raise SituationError({"text": [_("%(max)d caractères au plus.", max=MAX_SITUATION_TEXT)]})
     note = SituationNote(situation_id=situation.id, author_id=actor.id, text=text)
     session.add(note)
     record(session, "network.note_added", actor=actor, target=f"situation:{situation.id}")
@@ -157,7 +158,7 @@ def set_candidate(session: Session, situation: Situation, candidate: bool, *, ac
     if situation.case_study_candidate == candidate:
         return
     if not candidate and situation.published_at is not None:
-        raise SituationError({"candidate": ["Retirez d'abord la publication."]})
+        raise SituationError({"candidate": [_("Retirez d'abord la publication.")]})
     situation.case_study_candidate = candidate
     session.add(situation)
     record(session, "network.candidate_marked" if candidate else "network.candidate_unmarked", actor=actor, target=f"situation:{situation.id}")
@@ -169,13 +170,13 @@ def publish(session: Session, situation: Situation, *, decision: str, actor: Use
     decision = " ".join(decision.split())
     errors: dict[str, list[str]] = {}
     if not situation.case_study_candidate:
-        errors["decision"] = ["Seule une situation marquée « cas d'étude possible » peut être publiée."]
+        errors["decision"] = [_("Seule une situation marquée « cas d'étude possible » peut être publiée.")]
     elif not decision:
-        errors["decision"] = ["Indiquez la décision qui autorise la publication (par exemple : accord du réseau, réunion du …)."]
+        errors["decision"] = [_("Indiquez la décision qui autorise la publication (par exemple : accord du réseau, réunion du …).")]
     elif len(decision) > 500:
-        errors["decision"] = ["500 caractères au plus."]
+        errors["decision"] = [_("%(max)d caractères au plus.", max=500)]
     if situation.published_at is not None:
-        errors["decision"] = ["Cette situation est déjà publiée."]
+        errors["decision"] = [_("Cette situation est déjà publiée.")]
     if errors:
         raise SituationError(errors)
     situation.published_at = utcnow()

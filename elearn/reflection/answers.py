@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session, select
 
 from elearn.learning.upsert import upsert
+from elearn.i18n import _
 from elearn.models import ReflectionAnswer, User
 from elearn.models.base import utcnow
 from elearn.models.reflection import MAX_TEXT_LENGTH
@@ -35,7 +36,7 @@ def clean_text(text: str) -> str:
     """Normalise line endings and refuse texts longer than the column holds."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if len(text) > MAX_TEXT_LENGTH:
-        raise ReflectionError(f"La réponse ne peut pas dépasser {MAX_TEXT_LENGTH:,} caractères.".replace(",", " "))
+        raise ReflectionError(_("La réponse ne peut pas dépasser %(max)s caractères.", max=f"{MAX_TEXT_LENGTH:,}".replace(",", " ")))
     return text
 
 
@@ -71,7 +72,7 @@ def save_answer(session: Session, user_id: int, module_slug: str, reflection_id:
     session.commit()
     answer = get_answer(session, user_id, module_slug, reflection_id)
     if answer is None:  # pragma: no cover - the row was written just above
-        raise ReflectionError("La réponse n'a pas pu être enregistrée. Réessayez.")
+        raise ReflectionError(_("La réponse n'a pas pu être enregistrée. Réessayez."))
     session.refresh(answer)  # the identity map may hold the row as it was before the upsert
     return answer
 
@@ -79,11 +80,11 @@ def save_answer(session: Session, user_id: int, module_slug: str, reflection_id:
 def share(session: Session, answer: ReflectionAnswer) -> ReflectionAnswer:
     """Share the current text with the trainers, anonymously, once it identifies nobody."""
     if not answer.text.strip():
-        raise ReflectionError("Écrivez d'abord une réponse : une réponse vide ne peut pas être partagée.")
+        raise ReflectionError(_("Écrivez d'abord une réponse : une réponse vide ne peut pas être partagée."))
     findings = find_identifying_details(answer.text)
     if findings:
         raise ReflectionError(
-            "Votre réponse n'a pas été partagée : elle contient des éléments qui pourraient identifier quelqu'un.",
+            _("Votre réponse n'a pas été partagée : elle contient des éléments qui pourraient identifier quelqu'un."),
             findings,
         )
     answer.shared_text = answer.text

@@ -37,7 +37,7 @@ def to_markdown(view: SynthesisView) -> str:
     if synthesis.held_on:
         out.append(f"Date : {date_fr(synthesis.held_on)}  ")
     for part, items in view.parts.items():
-        out += ["", f"## {part.label}", ""]
+        out += ["", f"## {part.french_label}", ""]
         out += [_bullet(item.text) for item in items] or ["_Rien pour l'instant._"]
     return "\n".join(out).strip() + "\n"
 

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from elearn.i18n import N_, _
 from elearn.models import Synthesis, SynthesisItem, SynthesisPart, User
 from elearn.models.base import utcnow
 from elearn.models.reflection import MAX_TEXT_LENGTH
@@ -41,16 +42,16 @@ class SynthesisView:
 def _clean(text: str, *, field_name: str, label: str, limit: int, required: bool = True) -> str:
     text = text.replace("\r\n", "\n").strip()
     if required and not text:
-        raise SynthesisError(f"{label} : ce champ est obligatoire.", field_name)
+        raise SynthesisError(_("%(label)s : ce champ est obligatoire.", label=_(label)), field_name)
     if len(text) > limit:
-        raise SynthesisError(f"{label} : {limit} caractères au plus.", field_name)
+        raise SynthesisError(_("%(label)s : %(max)d caractères au plus.", label=_(label), max=limit), field_name)
     return text
 
 
 def create_synthesis(session: Session, *, title: str, territory: str, held_on: date | None, author: User) -> Synthesis:
     synthesis = Synthesis(
-        title=_clean(title, field_name="title", label="Titre", limit=200),
-        territory=_clean(territory, field_name="territory", label="Territoire ou groupe", limit=200, required=False),
+        title=_clean(title, field_name="title", label=N_("Titre"), limit=200),
+        territory=_clean(territory, field_name="territory", label=N_("Territoire ou groupe"), limit=200, required=False),
         held_on=held_on,
         created_by_id=author.id,
     )
@@ -60,8 +61,8 @@ def create_synthesis(session: Session, *, title: str, territory: str, held_on: d
 
 
 def update_synthesis(session: Session, synthesis: Synthesis, *, title: str, territory: str, held_on: date | None) -> None:
-    synthesis.title = _clean(title, field_name="title", label="Titre", limit=200)
-    synthesis.territory = _clean(territory, field_name="territory", label="Territoire ou groupe", limit=200, required=False)
+    synthesis.title = _clean(title, field_name="title", label=N_("Titre"), limit=200)
+    synthesis.territory = _clean(territory, field_name="territory", label=N_("Territoire ou groupe"), limit=200, required=False)
     synthesis.held_on = held_on
     _touch(session, synthesis)
     session.commit()
@@ -88,7 +89,7 @@ def _touch(session: Session, synthesis: Synthesis) -> None:
 
 def add_item(session: Session, synthesis: Synthesis, part: SynthesisPart, text: str, *, from_shared_answer: bool = False) -> SynthesisItem:
     """Append an item at the end of ``part``."""
-    text = _clean(text, field_name="text", label="Texte", limit=MAX_TEXT_LENGTH)
+    text = _clean(text, field_name="text", label=N_("Texte"), limit=MAX_TEXT_LENGTH)
     last = session.exec(
         select(func.max(SynthesisItem.position)).where(SynthesisItem.synthesis_id == synthesis.id, SynthesisItem.part == part.value)
     ).one()
@@ -102,7 +103,7 @@ def add_item(session: Session, synthesis: Synthesis, part: SynthesisPart, text: 
 
 
 def edit_item(session: Session, synthesis: Synthesis, item: SynthesisItem, text: str) -> None:
-    item.text = _clean(text, field_name="text", label="Texte", limit=MAX_TEXT_LENGTH)
+    item.text = _clean(text, field_name="text", label=N_("Texte"), limit=MAX_TEXT_LENGTH)
     session.add(item)
     _touch(session, synthesis)
     session.commit()

@@ -26,6 +26,7 @@ from sqlmodel import Session
 from elearn.accounts import record
 from elearn.formatting import local
 from elearn.models import User
+from elearn.i18n import N_, _
 from elearn.models.base import LabelledEnum
 from elearn.reporting import durations, xapi
 from elearn.reporting.catalog import Catalog
@@ -46,8 +47,8 @@ CHUNK_SIZE = 64 * 1024
 class Dataset(LabelledEnum):
     """What an export contains."""
 
-    COMPLETIONS = "completions", "Suivi des modules"
-    ATTENDANCE = "attendance", "Relevé de connexion"
+    COMPLETIONS = "completions", N_("Suivi des modules")
+    ATTENDANCE = "attendance", N_("Relevé de connexion")
 
     @property
     def file_stem(self) -> str:
@@ -61,11 +62,11 @@ class Dataset(LabelledEnum):
 class ExportFormat(LabelledEnum):
     """How an export is written."""
 
-    CSV_FR = "csv-fr", "CSV (tableur français)"
-    CSV = "csv", "CSV (virgule)"
-    XLSX = "xlsx", "Excel (XLSX)"
-    JSONL = "jsonl", "JSON Lines"
-    XAPI = "xapi", "xAPI 1.0.3 (JSON)"
+    CSV_FR = "csv-fr", N_("CSV (tableur français)")
+    CSV = "csv", N_("CSV (virgule)")
+    XLSX = "xlsx", N_("Excel (XLSX)")
+    JSONL = "jsonl", N_("JSON Lines")
+    XAPI = "xapi", N_("xAPI 1.0.3 (JSON)")
 
     @property
     def extension(self) -> str:
@@ -104,7 +105,7 @@ class ExportRequest:
 
     def check(self) -> None:
         if self.format is ExportFormat.XAPI and self.dataset is not Dataset.COMPLETIONS:
-            raise ExportError("Le format xAPI ne s'applique qu'au suivi des modules.")
+            raise ExportError(_("Le format xAPI ne s'applique qu'au suivi des modules."))
 
     def filename(self, today: date) -> str:
         stem = "xapi-statements" if self.format is ExportFormat.XAPI else self.dataset.file_stem
@@ -162,7 +163,7 @@ def _common_cell(value: Any, kind: str, *, french: bool) -> str:
     if kind == "duration":
         return durations.clock(value)
     if kind == "status":
-        return value.label if french else str(value)
+        return value.french_label if french else str(value)
     return protect_formula(str(value)) if kind == "text" else str(value)
 
 
@@ -259,7 +260,7 @@ def export_chunks(session: Session, request: ExportRequest, catalog: Catalog, ct
     if fmt is ExportFormat.XAPI:
         yield from _text_chunks(json_array_lines(xapi.statements(session, request.filters, ctx)))
     elif fmt is ExportFormat.XLSX:
-        yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.label, request.iso_dates)
+        yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.french_label, request.iso_dates)
     elif fmt is ExportFormat.JSONL:
         yield from _text_chunks(jsonl_lines(_rows(session, request, catalog), columns))
     else:

@@ -11,15 +11,16 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from elearn.formatting import DISPLAY_TZ
+from elearn.i18n import N_, _
 from elearn.models.base import LabelledEnum
 
 
 class LearnerStatus(LabelledEnum):
     """Where a learner stands in one module, or (without a module) in the whole path."""
 
-    NOT_STARTED = "not_started", "Non commencé"
-    IN_PROGRESS = "in_progress", "En cours"
-    COMPLETED = "completed", "Terminé"
+    NOT_STARTED = "not_started", N_("Non commencé")
+    IN_PROGRESS = "in_progress", N_("En cours")
+    COMPLETED = "completed", N_("Terminé")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def _paris_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(0), DISPLAY_TZ).astimezone(UTC)
 
 
-def _parse_date(raw: str, label: str, errors: list[str]) -> date | None:
+def _parse_date(raw: str, invalid: str, errors: list[str]) -> date | None:
+    """``invalid`` is the message, with ``%(raw)s`` for what was typed."""
     raw = raw.strip()
     if not raw:
         return None
@@ -75,12 +77,12 @@ def _parse_date(raw: str, label: str, errors: list[str]) -> date | None:
             return datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
-    errors.append(f"Date {label} invalide : « {raw} » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA).")
+    errors.append(invalid % {"raw": raw})
     return None
 
 
 def parse_filters(values: Mapping[str, str | None]) -> tuple[ReportFilters, list[str]]:
-    """Read filters from a form or the command line; problems come back as French messages.
+    """Read filters from a form or the command line; problems come back as messages in the interface's language.
 
     Keys: ``from``, ``to``, ``module``, ``status``, ``profession``, ``q``. An invalid value is dropped
     (and reported) rather than failing the whole request.
@@ -90,16 +92,16 @@ def parse_filters(values: Mapping[str, str | None]) -> tuple[ReportFilters, list
     def text(key: str) -> str:
         return " ".join((values.get(key) or "").split())
 
-    date_from = _parse_date(text("from"), "de début", errors)
-    date_to = _parse_date(text("to"), "de fin", errors)
+    date_from = _parse_date(text("from"), _("Date de début invalide : « %(raw)s » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)."), errors)
+    date_to = _parse_date(text("to"), _("Date de fin invalide : « %(raw)s » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)."), errors)
     if date_from and date_to and date_from > date_to:
-        errors.append("La date de début est postérieure à la date de fin.")
+        errors.append(_("La date de début est postérieure à la date de fin."))
         date_from = date_to = None
     status: LearnerStatus | None = None
     if text("status"):
         try:
             status = LearnerStatus(text("status"))
         except ValueError:
-            errors.append(f"Statut inconnu : « {text('status')} ».")
+            errors.append(_("Statut inconnu : « %(status)s ».", status=text("status")))
     filters = ReportFilters(date_from, date_to, text("module"), status, text("profession"), text("q"))
     return filters, errors

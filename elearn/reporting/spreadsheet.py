@@ -44,7 +44,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str, iso_dates: bool) -> 
     if kind == "duration":
         return durations.clock(value)
     if kind == "status":
-        return value.label
+        return value.french_label
     return _text(value) if kind == "text" else value
 
 

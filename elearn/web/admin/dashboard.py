@@ -7,19 +7,20 @@ from datetime import date, timedelta
 from flask import render_template
 
 from elearn.db import get_session
+from elearn.i18n import _
 from elearn.reporting.queries import dashboard as dashboard_figures
 from elearn.web.admin import bp
 from elearn.web.admin.reports import catalog, read_filters
 
 
 def period_presets(today: date) -> list[tuple[str, date | None, date | None]]:
-    """The period picker's shortcuts: (label, from, to)."""
+    """The period picker's shortcuts: (label, from, to), labels in the interface's language."""
     return [
-        ("30 derniers jours", today - timedelta(days=29), today),
-        ("Ce mois-ci", today.replace(day=1), today),
-        ("Cette année", today.replace(month=1, day=1), today),
-        ("Année précédente", date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
-        ("Depuis le début", None, None),
+        (_("30 derniers jours"), today - timedelta(days=29), today),
+        (_("Ce mois-ci"), today.replace(day=1), today),
+        (_("Cette année"), today.replace(month=1, day=1), today),
+        (_("Année précédente"), date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)),
+        (_("Depuis le début"), None, None),
     ]
 
 

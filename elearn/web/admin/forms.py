@@ -7,11 +7,13 @@ from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired
 
+from elearn.i18n import _l
 from elearn.models import Role
 
 
 class RoleForm(FlaskForm):
-    role = SelectField("Rôle", choices=[SelectChoice(role.value, role.label) for role in Role])
+    # Choices are built with each form, so the role labels follow the request's language.
+    role = SelectField(_l("Rôle"), choices=lambda: [SelectChoice(role.value, role.label) for role in Role])
 
 
 class ConfirmForm(FlaskForm):
@@ -28,6 +30,6 @@ class EraseForm(FlaskForm):
     """Erasure is confirmed by typing the account's e-mail address."""
 
     confirmation = StringField(
-        "Recopiez l'adresse e-mail du compte pour confirmer",
-        validators=[DataRequired("Recopiez l'adresse e-mail du compte.")],
+        _l("Recopiez l'adresse e-mail du compte pour confirmer"),
+        validators=[DataRequired(_l("Recopiez l'adresse e-mail du compte."))],
     )

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from elearn import accounts, privacy
 from elearn.db import get_session
+from elearn.i18n import _
 from elearn.models import Role, User
 from elearn.reporting.conditions import is_erased, search_condition
 from elearn.web.admin import bp
@@ -56,10 +57,10 @@ def user_detail(user_id: int):
     form = RoleForm(role=user.role)
     if form.validate_on_submit() and not is_erased(user.email):
         if user.id == current_user.id and form.role.data != Role.ADMIN.value:
-            flash("Vous ne pouvez pas retirer votre propre rôle d'administrateur.", "error")
+            flash(_("Vous ne pouvez pas retirer votre propre rôle d'administrateur."), "error")
         else:
             accounts.change_role(get_session(), user, Role(form.role.data), actor=current_user)
-            flash("Rôle mis à jour.", "success")
+            flash(_("Rôle mis à jour."), "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template(
         "admin/user.html", user=user, form=form, confirm_form=ConfirmForm(), erased=is_erased(user.email),
@@ -75,7 +76,7 @@ def set_active(user_id: int):
         abort(400)
     try:
         accounts.set_active(get_session(), user, form.active.data == "1", actor=current_user)
-        flash("Compte réactivé." if user.is_active else "Compte désactivé : la personne est déconnectée.", "success")
+        flash(_("Compte réactivé.") if user.is_active else _("Compte désactivé : la personne est déconnectée."), "success")
     except accounts.AccountError as error:
         flash(error.message, "error")
     return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -102,7 +103,7 @@ def erase(user_id: int):
     """Erasure (RGPD) after typing the account's e-mail address; statistics stay, anonymous."""
     user, form = _get_user(user_id), EraseForm()
     if is_erased(user.email):
-        flash("Ce compte a déjà été anonymisé.", "info")
+        flash(_("Ce compte a déjà été anonymisé."), "info")
         return redirect(url_for("admin.user_detail", user_id=user.id))
     if form.validate_on_submit():
         try:
@@ -110,7 +111,7 @@ def erase(user_id: int):
         except accounts.AccountError as error:
             form.confirmation.errors = [error.message]
         else:
-            flash("Le compte a été anonymisé. Les statistiques anonymes sont conservées.", "success")
+            flash(_("Le compte a été anonymisé. Les statistiques anonymes sont conservées."), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/erase.html", user=user, form=form)
 

@@ -1,4 +1,4 @@
-"""Forms of the accounts pages; French messages shown next to each field."""
+"""Forms of the accounts pages; messages shown next to each field, in the interface's language."""
 
 from __future__ import annotations
 
@@ -7,62 +7,57 @@ from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from elearn.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from elearn.i18n import _l
 
-_REQUIRED = "Ce champ est obligatoire."
+_REQUIRED = _l("Ce champ est obligatoire.")
+_PASSWORD_LENGTH = _l("Entre %(min)d et %(max)d caractères.", min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)
+_PASSWORDS_DIFFER = _l("Les deux mots de passe diffèrent.")
 
 
 class RegistrationForm(FlaskForm):
     full_name = StringField(
-        "Nom et prénom (tels qu'ils figureront sur l'attestation)",
-        validators=[DataRequired(_REQUIRED), Length(max=120, message="120 caractères au maximum.")],
+        _l("Nom et prénom (tels qu'ils figureront sur l'attestation)"),
+        validators=[DataRequired(_REQUIRED), Length(max=120, message=_l("120 caractères au maximum."))],
     )
     email = EmailField(
-        "Adresse e-mail",
-        validators=[DataRequired(_REQUIRED), Length(max=254, message="254 caractères au maximum.")],
+        _l("Adresse e-mail"),
+        validators=[DataRequired(_REQUIRED), Length(max=254, message=_l("254 caractères au maximum."))],
     )
     profession = StringField(
-        "Profession (facultatif)", validators=[Length(max=120, message="120 caractères au maximum.")]
+        _l("Profession (facultatif)"), validators=[Length(max=120, message=_l("120 caractères au maximum."))]
     )
     password = PasswordField(
-        f"Mot de passe ({MIN_PASSWORD_LENGTH} caractères au moins)",
+        _l("Mot de passe (%(min)d caractères au moins)", min=MIN_PASSWORD_LENGTH),
         validators=[
             DataRequired(_REQUIRED),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=f"Entre {MIN_PASSWORD_LENGTH} et {MAX_PASSWORD_LENGTH} caractères.",
-            ),
+            Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=_PASSWORD_LENGTH),
         ],
     )
     confirm = PasswordField(
-        "Confirmez le mot de passe",
-        validators=[DataRequired(_REQUIRED), EqualTo("password", message="Les deux mots de passe diffèrent.")],
+        _l("Confirmez le mot de passe"),
+        validators=[DataRequired(_REQUIRED), EqualTo("password", message=_PASSWORDS_DIFFER)],
     )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Adresse e-mail", validators=[DataRequired(_REQUIRED), Length(max=254)])
-    password = PasswordField("Mot de passe", validators=[DataRequired(_REQUIRED), Length(max=MAX_PASSWORD_LENGTH)])
-    remember = BooleanField("Rester connecté·e sur cet appareil")
+    email = EmailField(_l("Adresse e-mail"), validators=[DataRequired(_REQUIRED), Length(max=254)])
+    password = PasswordField(_l("Mot de passe"), validators=[DataRequired(_REQUIRED), Length(max=MAX_PASSWORD_LENGTH)])
+    remember = BooleanField(_l("Rester connecté·e sur cet appareil"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Adresse e-mail de votre compte", validators=[DataRequired(_REQUIRED), Length(max=254)])
+    email = EmailField(_l("Adresse e-mail de votre compte"), validators=[DataRequired(_REQUIRED), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        f"Nouveau mot de passe ({MIN_PASSWORD_LENGTH} caractères au moins)",
+        _l("Nouveau mot de passe (%(min)d caractères au moins)", min=MIN_PASSWORD_LENGTH),
         validators=[
             DataRequired(_REQUIRED),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=MAX_PASSWORD_LENGTH,
-                message=f"Entre {MIN_PASSWORD_LENGTH} et {MAX_PASSWORD_LENGTH} caractères.",
-            ),
+            Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH, message=_PASSWORD_LENGTH),
         ],
     )
     confirm = PasswordField(
-        "Confirmez le mot de passe",
-        validators=[DataRequired(_REQUIRED), EqualTo("password", message="Les deux mots de passe diffèrent.")],
+        _l("Confirmez le mot de passe"),
+        validators=[DataRequired(_REQUIRED), EqualTo("password", message=_PASSWORDS_DIFFER)],
     )

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from elearn import accounts
 from elearn.db import get_session
+from elearn.i18n import _
 from elearn.security import ratelimit
 from elearn.web.auth import bp
 from elearn.web.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
@@ -48,7 +49,7 @@ def register():
             getattr(form, error.field or "email").errors.append(error.message)
         else:
             _start_session(user, remember=False)
-            flash("Bienvenue ! Votre compte est créé.", "success")
+            flash(_("Bienvenue ! Votre compte est créé."), "success")
             return redirect(url_for("public.home"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
 
@@ -77,7 +78,7 @@ def login():
 def logout():
     logout_user()
     session.clear()
-    flash("Vous êtes déconnecté·e.", "info")
+    flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -106,6 +107,6 @@ def reset_password(token: str):
         else:
             logout_user()
             session.clear()
-            flash("Votre mot de passe est changé. Connectez-vous avec le nouveau.", "success")
+            flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200

@@ -10,7 +10,8 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from elearn.db import get_session
-from elearn.formatting import datetime_fr, local
+from elearn.formatting import local
+from elearn.i18n import _, format_datetime
 from elearn.models import ReflectionAnswer
 from elearn.network.detect import find_identifying_details
 from elearn.reflection import answers
@@ -32,11 +33,11 @@ def _find(slug: str, reflection_id: str):  # noqa: ANN202 - (Module, Section, Re
 def saved_message(answer: ReflectionAnswer | None, *, just_now: bool = False) -> str:
     """« Enregistré à 14 h 32 » after an autosave, « Enregistré le 3 mars 2026 à 14 h 32 » on page load."""
     if answer is None:
-        return "Pas encore de réponse enregistrée."
+        return _("Pas encore de réponse enregistrée.")
     if just_now:
         moment = local(answer.updated_at)
-        return f"Enregistré à {moment.hour} h {moment.minute:02d}"
-    return f"Enregistré le {datetime_fr(answer.updated_at)}"
+        return _("Enregistré à %(hour)d h %(minute)02d", hour=moment.hour, minute=moment.minute)
+    return _("Enregistré le %(moment)s", moment=format_datetime(answer.updated_at))
 
 
 @bp.app_template_global()
@@ -61,7 +62,7 @@ def autosave_reflection(slug: str, reflection_id: str):
     payload = request.get_json(silent=True) if request.is_json else request.form
     text = payload.get("text") if isinstance(payload, dict) else None  # JSON may be a list or a number
     if not isinstance(text, str):
-        return jsonify(ok=False, message="Réponse manquante."), 400
+        return jsonify(ok=False, message=_("Réponse manquante.")), 400
     try:
         answer = answers.save_answer(get_session(), current_user.id, slug, reflection_id, text)
     except answers.ReflectionError as error:
@@ -86,13 +87,13 @@ def save_reflection(slug: str, reflection_id: str):
         answer = answers.save_answer(db, current_user.id, slug, reflection_id, request.form.get("text", ""))
         if action == "partager":
             answers.share(db, answer)
-            flash("Réponse partagée anonymement avec les formateurs.", "success")
+            flash(_("Réponse partagée anonymement avec les formateurs."), "success")
         elif action == "retirer":
             answers.unshare(db, answer)
-            flash("Votre réponse n'est plus partagée.", "success")
+            flash(_("Votre réponse n'est plus partagée."), "success")
         else:
             flash(saved_message(answer, just_now=True) + ".", "success")
     except answers.ReflectionError as error:
-        detail = " Voir les passages signalés sous la question." if error.findings else ""
+        detail = " " + _("Voir les passages signalés sous la question.") if error.findings else ""
         flash(error.message + detail, "error")
     return redirect(url_for("learn.section", slug=module.slug, section_id=section.id, _anchor=block.id))

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from elearn.content.model import Module, Quiz, Section
 from elearn.db import get_session
+from elearn.i18n import _
 from elearn.learning import progress as progress_rules
 from elearn.learning import quizzes, tracking
 from elearn.reflection.answers import missing_reflections
@@ -104,7 +105,7 @@ def next_section(slug: str, section_id: str):
     if index + 1 < len(module.sections):
         return redirect(url_for("learn.section", slug=slug, section_id=module.sections[index + 1].id))
     if completed:
-        flash(f"Bravo, vous avez terminé le module « {module.title} ».", "success")
+        flash(_("Bravo, vous avez terminé le module « %(title)s ».", title=module.title), "success")
     return redirect(url_for("learn.module_overview", slug=slug))
 
 
@@ -129,7 +130,7 @@ def submit_quiz(slug: str, quiz_id: str):
         flash(closed.message, "warning")
         return redirect(url_for("learn.section", slug=slug, section_id=section.id, _anchor=quiz.id))
     if submission.duplicate:
-        flash("Cette tentative était déjà enregistrée : voici son résultat.", "info")
+        flash(_("Cette tentative était déjà enregistrée : voici son résultat."), "info")
     else:
         tracking.record_visit(db, current_user.id, module.slug, section.id)
     _complete_if_due(module)
@@ -176,7 +177,7 @@ def heartbeat():
     try:
         seconds = int(data.get("seconds", 0))
     except (TypeError, ValueError, OverflowError):
-        return jsonify(error="durée invalide"), 400
+        return jsonify(error=_("durée invalide")), 400
     credited = tracking.record_heartbeat(get_session(), current_user.id, module.slug, section_id, seconds)
     return jsonify(credited=credited)
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from elearn.db import get_session
+from elearn.i18n import _
 from elearn.models import CareStage, Criterion, ProblemLevel, Role, Situation
 from elearn.network import situations as network
 from elearn.web.access import role_required
@@ -96,7 +97,7 @@ def add_note(situation_id: int):
     situation = _situation(situation_id)
     form = NoteForm()
     action = partial(network.add_note, get_session(), situation, form.text.data or "", actor=current_user)
-    return _submit(situation, "note_form", form, "text", action, "Note ajoutée.", "notes")
+    return _submit(situation, "note_form", form, "text", action, _("Note ajoutée."), "notes")
 
 
 @bp.route("/situations/<int:situation_id>/etiquettes", methods=["POST"])
@@ -110,7 +111,7 @@ def tag(situation_id: int):
         get_session(), situation, criteria=form.criteria.data or [], stages=form.stages.data or [],
         levels=form.levels.data or [], actor=current_user,
     )
-    flash("Étiquettes enregistrées.", "success")
+    flash(_("Étiquettes enregistrées."), "success")
     return _back(situation, "etiquettes")
 
 
@@ -124,7 +125,7 @@ def candidate(situation_id: int):
     except network.SituationError as error:
         flash(str(error), "error")
         return _back(situation, "decision")
-    flash("Situation marquée comme cas d'étude possible." if wanted else "Marque « cas d'étude possible » retirée.", "success")
+    flash(_("Situation marquée comme cas d'étude possible.") if wanted else _("Marque « cas d'étude possible » retirée."), "success")
     return _back(situation, "decision")
 
 
@@ -134,7 +135,7 @@ def publish(situation_id: int):
     situation = _situation(situation_id)
     form = PublishForm()
     action = partial(network.publish, get_session(), situation, decision=form.decision.data or "", actor=current_user)
-    return _submit(situation, "publish_form", form, "decision", action, "Publication enregistrée dans le journal d'audit.", "decision")
+    return _submit(situation, "publish_form", form, "decision", action, _("Publication enregistrée dans le journal d'audit."), "decision")
 
 
 @bp.route("/situations/<int:situation_id>/depublication", methods=["POST"])
@@ -142,5 +143,5 @@ def publish(situation_id: int):
 def unpublish(situation_id: int):
     situation = _situation(situation_id)
     network.unpublish(get_session(), situation, actor=current_user)
-    flash("Publication retirée (enregistré dans le journal d'audit).", "success")
+    flash(_("Publication retirée (enregistré dans le journal d'audit)."), "success")
     return _back(situation, "decision")

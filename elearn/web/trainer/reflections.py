@@ -13,14 +13,18 @@ from elearn.models import Synthesis, SynthesisItem, SynthesisPart
 from elearn.reflection import synthesis as syntheses
 from elearn.reflection.export import to_markdown, to_pdf
 from elearn.reflection.shared import ModuleGroup, group_by_question, shared_answer, shared_answers
+from elearn.i18n import _, _l
 from elearn.web.modules import get_library
 from elearn.web.trainer import bp
 
 
+_TOO_LONG = _l("%(max)d caractères au plus.", max=200)
+
+
 class SynthesisForm(FlaskForm):
-    title = StringField("Titre", validators=[DataRequired("Donnez un titre à la synthèse."), Length(max=200, message="200 caractères au plus.")])
-    territory = StringField("Territoire ou groupe", validators=[Length(max=200, message="200 caractères au plus.")])
-    held_on = DateField("Date de l'atelier", validators=[Optional()], format="%Y-%m-%d")
+    title = StringField(_l("Titre"), validators=[DataRequired(_l("Donnez un titre à la synthèse.")), Length(max=200, message=_TOO_LONG)])
+    territory = StringField(_l("Territoire ou groupe"), validators=[Length(max=200, message=_TOO_LONG)])
+    held_on = DateField(_l("Date de l'atelier"), validators=[Optional()], format="%Y-%m-%d")
 
 
 def _grouped_answers() -> list[ModuleGroup]:
@@ -78,7 +82,7 @@ def synthesis(synthesis_id: int):
         except syntheses.SynthesisError as error:
             form[error.field or "title"].errors = [error.message]
         else:
-            flash("Synthèse mise à jour.", "success")
+            flash(_("Synthèse mise à jour."), "success")
             return _to_page(synthesis)
     return render_template(
         "trainer/synthesis.html",
@@ -107,10 +111,10 @@ def quote_shared_answer(synthesis_id: int):
     part = _part(request.form.get("part"))
     answer = shared_answer(get_session(), request.form.get("answer_id", type=int) or 0)
     if answer is None:
-        flash("Cette réponse n'est plus partagée : elle n'a pas été ajoutée.", "error")
+        flash(_("Cette réponse n'est plus partagée : elle n'a pas été ajoutée."), "error")
         return _to_page(synthesis, "reponses")
     syntheses.add_item(get_session(), synthesis, part, answer.text, from_shared_answer=True)
-    flash(f"Réponse ajoutée à « {part.label} ».", "success")
+    flash(_("Réponse ajoutée à « %(part)s ».", part=part.label), "success")
     return _to_page(synthesis, f"partie-{part.value}")
 
 
