@@ -9,53 +9,60 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from elearn.i18n import N_, _
 from elearn.models import AuditEvent, User
 from elearn.reporting.paging import Page
 
 EVENTS_PER_PAGE = 50
 
-#: French names of the actions recorded across the application (others are shown as recorded).
+#: French names of the actions recorded across the application (others are shown as recorded),
+#: translated when shown.
 ACTION_LABELS = {
-    "export": "Export",
-    "account.created": "Compte créé",
-    "account.role_changed": "Rôle modifié",
-    "account.reset_link_issued": "Lien de réinitialisation créé",
-    "account.password_reset": "Mot de passe réinitialisé",
-    "account.deactivated": "Compte désactivé",
-    "account.reactivated": "Compte réactivé",
-    "account.data_exported": "Données personnelles exportées",
-    "account.erased": "Compte effacé (anonymisé)",
-    "certificate.issued": "Attestation délivrée",
-    "certificate.revoked": "Attestation révoquée",
+    "export": N_("Export"),
+    "account.created": N_("Compte créé"),
+    "account.role_changed": N_("Rôle modifié"),
+    "account.reset_link_issued": N_("Lien de réinitialisation créé"),
+    "account.password_reset": N_("Mot de passe réinitialisé"),
+    "account.deactivated": N_("Compte désactivé"),
+    "account.reactivated": N_("Compte réactivé"),
+    "account.data_exported": N_("Données personnelles exportées"),
+    "account.erased": N_("Compte effacé (anonymisé)"),
+    "certificate.issued": N_("Attestation délivrée"),
+    "certificate.revoked": N_("Attestation révoquée"),
 }
 
 
 #: French names of the details' keys and of the values they commonly hold.
 DETAIL_LABELS = {
-    "before": "avant", "after": "après", "role": "rôle", "via": "depuis", "dataset": "données",
-    "format": "format", "filters": "filtres", "dates": "dates", "reason": "motif",
+    "before": N_("avant"), "after": N_("après"), "role": N_("rôle"), "via": N_("depuis"), "dataset": N_("données"),
+    "format": N_("format"), "filters": N_("filtres"), "dates": N_("dates"), "reason": N_("motif"),
 }
 VALUE_LABELS = {
-    "web": "le site", "cli": "la ligne de commande", "completions": "suivi des modules",
-    "attendance": "relevé de connexion", "learner": "apprenant·e", "trainer": "formateur·rice",
-    "admin": "administrateur·rice",
+    "web": N_("le site"), "cli": N_("la ligne de commande"), "completions": N_("suivi des modules"),
+    "attendance": N_("relevé de connexion"), "learner": N_("apprenant·e"), "trainer": N_("formateur·rice"),
+    "admin": N_("administrateur·rice"),
 }
-FILTER_LABELS = {"from": "du", "to": "au", "module": "module", "status": "statut", "profession": "profession", "q": "recherche"}
+FILTER_LABELS = {"from": N_("du"), "to": N_("au"), "module": N_("module"), "status": N_("statut"), "profession": N_("profession"), "q": N_("recherche")}
+
+
+def _label(labels: dict[str, str], key: str) -> str:
+    """The translated label of ``key``, or ``key`` itself when it has none."""
+    return _(labels[key]) if key in labels else key
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return _label(ACTION_LABELS, action)
 
 
 def describe_details(details: dict[str, Any]) -> list[tuple[str, str]]:
-    """An event's details as French (label, text) pairs; unknown keys and values are shown as stored."""
+    """An event's details as (label, text) pairs in the interface's language; unknown keys and values are shown as stored."""
     described = []
     for key, value in details.items():
         if isinstance(value, dict):
-            text = ", ".join(f"{FILTER_LABELS.get(k, k)} {v}" for k, v in value.items()) or "aucun"
+            text = ", ".join(f"{_label(FILTER_LABELS, k)} {v}" for k, v in value.items()) or _("aucun")
         else:
-            text = VALUE_LABELS.get(str(value), str(value))
-        described.append((DETAIL_LABELS.get(key, key), text))
+            text = _label(VALUE_LABELS, str(value))
+        described.append((_label(DETAIL_LABELS, key), text))
     return described
 
 
