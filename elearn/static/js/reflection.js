@@ -4,13 +4,12 @@
 (function () {
   "use strict";
 
-  var FAILED = "Échec de l'enregistrement automatique. Votre texte reste dans cette page : vérifiez votre connexion puis cliquez sur « Enregistrer ».";
-
   function setup(form) {
     if (form.dataset.reflectionReady) { return; }
     form.dataset.reflectionReady = "1";
     var url = form.dataset.reflectionAutosave;
     var delay = parseInt(form.dataset.delay, 10) || 1200;
+    var failed = form.dataset.failedMessage;  // in the page's language
     var textarea = form.querySelector("textarea");
     var status = form.querySelector("[data-reflection-status]");
     var blockers = form.querySelector("[data-share-blockers]");
@@ -58,7 +57,7 @@
           element.hidden = !data.shared || data.shared_is_current;
         });
       }).catch(function (error) {
-        status.textContent = error.message ? error.message : FAILED;
+        status.textContent = error.message ? error.message : failed;
       }).then(function () {
         inflight = false;
         if (again) { again = false; save(); }
