@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from elearn import __version__, accounts, formatting, i18n
+from elearn import __version__, accounts, i18n
 from elearn.db import get_session
 from elearn.i18n import N_, _
 
@@ -43,8 +43,6 @@ def init_extensions(app: Flask) -> None:
             abort(400)
 
     i18n.init_app(app)
-    app.add_template_filter(formatting.date_fr, "date_fr")
-    app.add_template_filter(formatting.datetime_fr, "datetime_fr")
 
     @app.context_processor
     def _globals() -> dict[str, object]:

@@ -13,6 +13,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from elearn.certificates.errors import CertificateError
+from elearn.i18n import _, _l
 from elearn.certificates.issue import (
     MAX_REASON_LENGTH,
     certificate_data,
@@ -32,8 +33,8 @@ class ReasonForm(FlaskForm):
     """Revocation and reissue both need a reason, kept in the audit trail."""
 
     reason = TextAreaField(
-        "Motif",
-        validators=[DataRequired("Indiquez le motif."), Length(max=MAX_REASON_LENGTH, message="Motif trop long.")],
+        _l("Motif"),
+        validators=[DataRequired(_l("Indiquez le motif.")), Length(max=MAX_REASON_LENGTH, message=_l("Motif trop long."))],
     )
 
 
@@ -92,7 +93,7 @@ def revoke(code: str):
     except CertificateError as error:
         flash(error.message, "error")
     else:
-        flash("Attestation révoquée. La page de vérification l'indique désormais.", "success")
+        flash(_("Attestation révoquée. La page de vérification l'indique désormais."), "success")
     return redirect(url_for("admin.certificate", code=found.code))
 
 
@@ -101,10 +102,10 @@ def reissue(code: str):
     found, form = _certificate_or_404(code), ReasonForm(prefix="reissue")
     if not form.validate_on_submit():
         return _detail(found, ReasonForm(prefix="revoke"), form, 400)
-    path, _ = path_or_problems()
+    path, _problems = path_or_problems()
     if path is None:
         flash(
-            "Le parcours n'est pas configuré (parcours.yml absent ou invalide) : impossible de délivrer une attestation.",
+            _("Le parcours n'est pas configuré (parcours.yml absent ou invalide) : impossible de délivrer une attestation."),
             "error",
         )
         return redirect(url_for("admin.certificate", code=found.code))
@@ -113,5 +114,5 @@ def reissue(code: str):
     except CertificateError as error:
         flash(error.message, "error")
         return redirect(url_for("admin.certificate", code=found.code))
-    flash(f"Nouvelle attestation délivrée ({new.code}) ; l'ancienne est révoquée.", "success")
+    flash(_("Nouvelle attestation délivrée (%(code)s) ; l'ancienne est révoquée.", code=new.code), "success")
     return redirect(url_for("admin.certificate", code=new.code))

@@ -13,6 +13,7 @@ from elearn.certificates.eligibility import certificate_status, certificates_of
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.issue import certificate_data, find_certificate, issue_certificate
 from elearn.db import get_session
+from elearn.i18n import _
 from elearn.web.certificates import issuer, path_or_problems, pdf_response, status_for
 from elearn.web.learn import bp
 from elearn.web.modules import get_library
@@ -64,6 +65,6 @@ def certificate_pdf(code: str):
     if found is None or found.user_id != current_user.id:
         abort(404)
     if found.revoked_at is not None:
-        flash("Cette attestation a été révoquée : elle ne peut plus être téléchargée.", "error")
+        flash(_("Cette attestation a été révoquée : elle ne peut plus être téléchargée."), "error")
         return redirect(url_for("learn.certificate"))
     return pdf_response(found)
