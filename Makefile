@@ -13,8 +13,17 @@ BENCH_ARGS ?=
 ## install: create .venv and install elearn with its dependencies (safe to repeat)
 install: $(VENV)/.installed
 
+# Debian ships ensurepip apart, in python3-venv (absent from a minimal system): without it `python3 -m venv`
+# fails halfway, so the half-made .venv is removed, the package installed and venv run again. Any other
+# failure is shown as venv reports it.
 $(VENV)/.installed: pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  if $(PYTHON) -c 'import ensurepip' 2>/dev/null; then $(PYTHON) -m venv $(VENV); exit $$?; fi; \
+	  echo "python3 -m venv needs ensurepip, which Debian ships in python3-venv: installing it..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq python3-venv >/dev/null && \
+	  $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
 	touch $@
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from elearn.private_files import create_once
 
 #: Project root when running from a checkout: modules/ and media/ live beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,16 +27,23 @@ def load_or_create_secret_key(instance_path: Path) -> str:
 
     Keeping it on disk (mode 0600) means sessions and remember-me cookies survive a restart without the
     operator having to invent a key; ``ELEARN_SECRET_KEY`` overrides it for multi-machine deployments.
+    Several workers starting together must end with the same key, or a session made by one is refused
+    by the others: the first complete file to appear wins and everyone reads it.
     """
     key_file = instance_path / "secret_key"
-    if key_file.exists():
-        return key_file.read_text(encoding="utf-8").strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
-    return key
+    if not key_file.exists():
+        create_once(key_file, secrets.token_hex(32).encode("ascii"))
+    return _read_key(key_file)
+
+
+def _read_key(key_file: Path, attempts: int = 50, pause: float = 0.02) -> str:
+    """The key in ``key_file``; an empty file (one still being written by older code) is read again."""
+    for _ in range(attempts):
+        key = key_file.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+        time.sleep(pause)
+    raise RuntimeError(f"{key_file} is empty: delete it (sessions will restart) or set ELEARN_SECRET_KEY.")
 
 
 @dataclass

@@ -20,7 +20,12 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
-    """Bring the schema to ``revision``; migrations only ever add or transform, never drop data."""
+    """Bring the schema to ``revision``; migrations only ever add or transform, never drop data.
+
+    The history has a single head (0060_merge_heads joined the branches written in parallel), so
+    ``heads`` and ``head`` mean the same. ``heads`` stays the default because it also upgrades a
+    database through a stray new branch instead of refusing to start; the test suite flags the branch.
+    """
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

@@ -1,6 +1,8 @@
-"""``elearn db ...`` and ``elearn init``: create or upgrade the database, first administrator."""
+"""``elearn db ...`` and ``elearn init``: create or upgrade the database, first administrator, signing key."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -8,6 +10,7 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from elearn import accounts, migrate
+from elearn.certificates import signing
 from elearn.db import get_engine, session_scope
 from elearn.models import Role, User
 
@@ -55,11 +58,27 @@ def ensure_first_admin() -> tuple[str, str] | None:
         return email, password
 
 
+def ensure_signing_key() -> None:
+    """Create the certificates' signing key on the first run; say where it is, never what it is."""
+    key_file = Path(current_app.config["ELEARN_INSTANCE_DIR"]) / signing.KEY_FILE
+    try:
+        created = signing.ensure_private_key(key_file.parent)
+    except (signing.SigningKeyError, ValueError) as error:
+        # Never replaced: the PDFs already issued are only verifiable offline against this very key.
+        raise click.ClickException(
+            f"{key_file} n'est pas une clé de signature Ed25519 lisible : remettez-y la sauvegarde de cette clé."
+        ) from error
+    if created:
+        click.echo(f"Clé de signature des attestations créée : {key_file} (à sauvegarder avec la base, à ne jamais publier).")
+
+
 @click.command("init")
 @with_appcontext
 def init() -> None:
-    """Upgrade the database and, on the very first run, create an administrator (password shown once)."""
+    """Upgrade the database; on the very first run, create an administrator (password shown once) and the
+    certificates' signing key."""
     migrate.upgrade(get_engine())
+    ensure_signing_key()
     created = ensure_first_admin()
     if created:
         email, password = created

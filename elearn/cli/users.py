@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from sqlmodel import Session
 
 from elearn import accounts
 from elearn.db import session_scope
@@ -37,10 +38,23 @@ def create(email: str, role: str, full_name: str | None, profession: str, passwo
                 role=Role(role),
             )
         except accounts.AccountError as error:
-            raise click.ClickException(error.message) from error
+            raise click.ClickException(_refusal(session, email, error)) from error
         click.echo(f"Compte créé : {user.email} ({Role(role).label}).")
     if generated:
         click.echo(f"Mot de passe : {password}")
+
+
+def _refusal(session: Session, email: str, error: accounts.AccountError) -> str:
+    """The reason, in French; for a taken address, advice for whoever runs the command rather than the
+    web form's (« Mot de passe oublié ») meant for the account's owner. The database refused the
+    duplicate: the look-up only words the message."""
+    existing = accounts.find_user_by_email(session, email) if error.field == "email" else None
+    if existing is None:
+        return error.message
+    return (
+        f"Un compte existe déjà avec l'adresse {existing.email} ({Role(existing.role).label}) : "
+        f"aucun compte créé ; pour lui donner un nouveau mot de passe, lancez « elearn users reset-link {existing.email} »."
+    )
 
 
 @users.command("reset-link")
