@@ -13,9 +13,9 @@ import click
 from elearn.config import Settings
 from elearn.content.gift import convert_gift
 from elearn.content.model import Problem
-from elearn.content.parse import display_path
+from elearn.content.parse import display_path, slugify
 from elearn.content.pipeline import check_tree
-from elearn.content.scaffold import ScaffoldError, create_module
+from elearn.content.scaffold import ScaffoldError, create_module, new_module_path, next_order
 
 SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement"}
 
@@ -81,17 +81,28 @@ def new_module_command(slug: str, modules_dir: Path | None) -> None:
 
 @click.command("import-gift")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Fichier Markdown à écrire (défaut : écran).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path),
+    help="Fichier Markdown à écrire, ou dossier des modules (le module y prend le numéro suivant) ;"
+    " défaut : écran.",
+)
 def import_gift_command(source: Path, output: Path | None) -> None:
     """Convertit une banque de questions Moodle GIFT en module Markdown (quiz)."""
     try:
         text = source.read_text(encoding="utf-8-sig")
+        output = _gift_target(source, output)
     except UnicodeDecodeError as exc:
         raise click.ClickException(f"{source} n'est pas enregistré en UTF-8") from exc
-    result = convert_gift(text, title=source.stem.replace("-", " ").replace("_", " "))
-    for skipped in result.skipped:
-        click.echo(f"{source}:{skipped.line}: non importée : {skipped.reason}", err=True)
-    click.echo(f"Questions importées : {result.imported} ; non importées : {len(result.skipped)}.", err=True)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from exc
+    order = next_order(output.parent if output else _default_modules_dir())
+    result = convert_gift(text, title=source.stem.replace("-", " ").replace("_", " "), order=order)
+    notices = [(n.line, "non importée", n.reason) for n in result.skipped]
+    notices += [(n.line, "avertissement", n.reason) for n in result.approximated]
+    for line, label, reason in sorted(notices):
+        click.echo(f"{source}:{line}: {label} : {reason}", err=True)
+    warned = f", dont {len(result.approximated)} avec avertissement" if result.approximated else ""
+    click.echo(f"Questions importées : {result.imported}{warned} ; non importées : {len(result.skipped)}.", err=True)
     if output is None:
         click.echo(result.markdown, nl=False)
     elif output.exists():
@@ -101,6 +112,13 @@ def import_gift_command(source: Path, output: Path | None) -> None:
         click.echo(f"Écrit : {output}", err=True)
     if result.imported == 0:
         raise SystemExit(1)
+
+
+def _gift_target(source: Path, output: Path | None) -> Path | None:
+    """Where the module goes: the screen (None), the file named, or a new ``NN-<bank>.md`` in the folder named."""
+    if output is None or not output.is_dir():
+        return output
+    return new_module_path(output, slugify(source.stem) or "questions-importees")
 
 
 commands = [check_command, new_module_command, import_gift_command]

@@ -15,8 +15,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "not_utf8": ("error", "le fichier n'est pas enregistré en UTF-8 : réenregistrez-le en UTF-8"),
     "bad_module_name": (
         "error",
-        "nom de module invalide « {name} » : écrivez NN-nom-du-module (chiffres, puis minuscules sans accent, "
-        "chiffres et tirets)",
+        "nom de module invalide « {name} » : écrivez NN-nom-du-module (deux chiffres, puis minuscules sans "
+        "accent, chiffres et tirets)",
     ),
     "missing_index": ("error", "dossier de module sans fichier index.md (il porte l'en-tête du module)"),
     "render_failed": ("error", "le module n'a pas pu être mis en page ({detail}) : signalez-le à l'équipe technique"),

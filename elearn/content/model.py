@@ -7,6 +7,7 @@ without copying; the web layer only reads these objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -92,11 +93,12 @@ class Section:
     line: int
     path: str
 
-    @property
+    # Cached: modules are immutable, and the learner's pages ask for these dozens of times per request.
+    @cached_property
     def quizzes(self) -> tuple[Quiz, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Quiz))
 
-    @property
+    @cached_property
     def reflections(self) -> tuple[Reflection, ...]:
         return tuple(b for b in self.blocks if isinstance(b, Reflection))
 
@@ -132,11 +134,11 @@ class Module:
     def section_index(self, section_id: str | None) -> int | None:
         return self._index.get(section_id) if section_id is not None else None
 
-    @property
+    @cached_property
     def quizzes(self) -> tuple[Quiz, ...]:
         return tuple(q for s in self.sections for q in s.quizzes)
 
-    @property
+    @cached_property
     def reflections(self) -> tuple[Reflection, ...]:
         return tuple(r for s in self.sections for r in s.reflections)
 

@@ -26,7 +26,9 @@ CALLOUT_KINDS = ("definition", "a-retenir", "attention", "exemple")
 INTERACTIVE_KINDS = ("quiz", "reflexion")
 BLOCK_KINDS = CALLOUT_KINDS + INTERACTIVE_KINDS
 
-_MODULE_NAME_RE = re.compile(r"^(?:(\d+)-)?([a-z0-9]+(?:-[a-z0-9]+)*)$")
+# Two digits: file names then sort as trainers number them. A name may go without a number, but may not
+# start with another count of digits, which would otherwise be read as part of the slug.
+_MODULE_NAME_RE = re.compile(r"^(?:(\d{2})-|(?!\d+-))([a-z0-9]+(?:-[a-z0-9]+)*)$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SECTION_RE = re.compile(r"^##(?!#)(.*)$")
 _SECTION_ID_RE = re.compile(r"\s*\{#([^}]*)\}\s*$")

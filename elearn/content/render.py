@@ -17,11 +17,13 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from elearn.content.blocks import RawQuestion
 from elearn.content.model import Block, Choice, HtmlBlock, Module, Question, Quiz, Reflection, Section
 from elearn.content.parse import ParsedModule, RawBlock, RawPart, RawSection
 from elearn.content.refs import DECORATIVE_CLASS, internal_target, media_kind, media_name
+from elearn.formatting import french_spacing
 
 LinkResolver = Callable[[str, str | None], str]
 MediaUrl = Callable[[str], str]
@@ -122,7 +124,7 @@ class _Renderer:
         return Module(
             slug=self.parsed.slug,
             path=self.parsed.path,
-            title=_text(front, "titre"),
+            title=french_spacing(_text(front, "titre")),
             summary=_text(front, "resume"),
             duration_minutes=_int(front, "duree", 0),
             objectives=_texts(front, "objectifs"),
@@ -154,7 +156,7 @@ class _Renderer:
                     blocks.append(block)
             elif part is not None:
                 pending.append(part)
-        return Section(section.id, section.title, tuple(blocks), section.line, section.path)
+        return Section(section.id, french_spacing(section.title), tuple(blocks), section.line, section.path)
 
     def _flow(self, parts: list[RawPart], section: RawSection | None) -> str:
         """Text and call-outs rendered as one Markdown document, so footnotes work across them."""
@@ -162,7 +164,7 @@ class _Renderer:
         for part in parts:
             body = "\n".join(text for _, text in part.lines)
             if isinstance(part, RawBlock) and part.kind in CALLOUT_LABELS:
-                title = html.escape(part.title or CALLOUT_LABELS[part.kind])
+                title = html.escape(french_spacing(part.title or CALLOUT_LABELS[part.kind]))
                 body = (
                     f'\n\n<div class="callout callout-{part.kind}" role="note" markdown="1">\n'
                     f'<p class="callout-title">{title}</p>\n\n{body}\n\n</div>\n\n'
@@ -175,7 +177,7 @@ class _Renderer:
     def _interactive(self, block: RawBlock, block_id: str) -> Quiz | Reflection | None:
         if block.kind == "quiz":
             questions = tuple(self._question(q, f"q{n}") for n, q in enumerate(block.questions, start=1))
-            return Quiz(block_id, block.title, questions, block.line)
+            return Quiz(block_id, french_spacing(block.title) if block.title else block.title, questions, block.line)
         if block.reflection is None:
             return None
         guidance = "\n".join(block.reflection.guidance)
@@ -223,6 +225,7 @@ class _RewriteTreeprocessor(Treeprocessor):
                     tail = child.tail
                     parent[index] = self._media(child)
                     parent[index].tail = tail
+        _french_spacing(root)
 
     def _media(self, img: ET.Element) -> ET.Element:
         src = self.renderer.media_src(img.get("src", ""))
@@ -248,6 +251,27 @@ class _RewriteTreeprocessor(Treeprocessor):
             caption = ET.SubElement(figure, "figcaption")
             caption.text = img.get("title")
         return figure
+
+
+#: Elements whose text is literal (code) and must not get typographic spaces.
+_LITERAL_TAGS = frozenset({"code", "pre", "kbd", "samp"})
+
+
+def _french_spacing(root: ET.Element) -> None:
+    """No-break spaces before « : ; ! ? » » and after « « » in the prose, so a phone never starts a line with them.
+
+    Code keeps its spaces; a tail (the text after an element) belongs to the parent and is prose.
+    """
+    def walk(element: ET.Element, literal: bool) -> None:
+        literal = literal or element.tag in _LITERAL_TAGS
+        if element.text and not literal and not isinstance(element.text, AtomicString):
+            element.text = french_spacing(element.text)
+        for child in element:
+            walk(child, literal)
+            if child.tail and not literal:
+                child.tail = french_spacing(child.tail)
+
+    walk(root, False)
 
 
 class _RewriteExtension(Extension):

@@ -12,6 +12,7 @@ from pathlib import Path
 from elearn.content.parse import VALID_ID_RE, discover, parse_module
 
 _NUMBER_RE = re.compile(r"^(\d+)-")
+MAX_NUMBER = 99  # module names start with two digits (see parse._MODULE_NAME_RE)
 
 TEMPLATE = """\
 ---
@@ -80,30 +81,44 @@ class ScaffoldError(Exception):
     """The module cannot be created (bad slug, existing file); the message is for the trainer."""
 
 
-def next_number_and_order(modules_dir: Path) -> tuple[int, int]:
-    """The next free ``NN`` file prefix and ``ordre`` value, one past the highest in use."""
-    sources, _ = discover(modules_dir)
-    numbers = [int(m.group(1)) for s in sources if (m := _NUMBER_RE.match(s.path.name))]
+def next_order(modules_dir: Path) -> int:
+    """The next free ``ordre``, one past the highest in use (``ordre`` has no upper bound)."""
     orders = []
-    for source in sources:
+    for source in discover(modules_dir)[0]:
         order = parse_module(source).front.get("ordre")
         if isinstance(order, int) and not isinstance(order, bool):
             orders.append(order)
-    return max(numbers, default=0) + 1, max(orders, default=0) + 1
+    return max(orders, default=0) + 1
 
 
-def create_module(modules_dir: Path, slug: str) -> Path:
-    """Write ``modules_dir/NN-slug.md`` from the template and return its path."""
+def next_number(modules_dir: Path) -> int:
+    """The next free two-digit file prefix: one past the highest, else (99 taken) the lowest gap."""
+    used = {int(m.group(1)) for s in discover(modules_dir)[0] if (m := _NUMBER_RE.match(s.path.name))}
+    following = max(used, default=0) + 1
+    free = [following] if following <= MAX_NUMBER else [n for n in range(1, MAX_NUMBER + 1) if n not in used]
+    if not free:
+        raise ScaffoldError(
+            f"les numéros de module 01 à {MAX_NUMBER} sont tous pris dans {modules_dir} : regroupez des modules "
+            "ou retirez ceux qui ne servent plus"
+        )
+    return free[0]
+
+
+def new_module_path(modules_dir: Path, slug: str) -> Path:
+    """``modules_dir/NN-slug.md`` for a new module, refusing a bad or taken slug; creates the folder."""
     if not VALID_ID_RE.match(slug):
         raise ScaffoldError(
             f"nom de module invalide « {slug} » : minuscules sans accent, chiffres et tirets (ex. refus-de-soins)"
         )
     modules_dir.mkdir(parents=True, exist_ok=True)
-    sources, _ = discover(modules_dir)
-    if any(source.slug == slug for source in sources):
+    if any(source.slug == slug for source in discover(modules_dir)[0]):
         raise ScaffoldError(f"un module « {slug} » existe déjà dans {modules_dir}")
-    number, order = next_number_and_order(modules_dir)
-    path = modules_dir / f"{number:02d}-{slug}.md"
+    return modules_dir / f"{next_number(modules_dir):02d}-{slug}.md"
+
+
+def create_module(modules_dir: Path, slug: str) -> Path:
+    """Write ``modules_dir/NN-slug.md`` from the template and return its path."""
+    path = new_module_path(modules_dir, slug)
     title = slug.replace("-", " ").capitalize()
-    path.write_text(TEMPLATE.format(title=title, order=order), encoding="utf-8")
+    path.write_text(TEMPLATE.format(title=title, order=next_order(modules_dir)), encoding="utf-8")
     return path

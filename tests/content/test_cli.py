@@ -97,3 +97,62 @@ def test_import_gift_writes_markdown_and_reports_skipped_questions(runner, tmp_p
     assert "### Q ?" in Path("01-banque.md").read_text(encoding="utf-8")
     again = runner.invoke(import_gift_command, ["banque.gift", "-o", "01-banque.md"])
     assert again.exit_code == 1 and "existe déjà" in again.output
+
+
+def test_import_gift_warns_on_stderr_when_partial_credit_is_flattened(runner, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("poids.gift").write_text("Q ?{=a ~b}\n\nLesquels ?{~%70%A ~%30%B ~%-50%C}\n", encoding="utf-8")
+    result = runner.invoke(import_gift_command, ["poids.gift"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "poids.gift:3: avertissement : note partielle devenue tout ou rien : pourcentages Moodle ignorés"
+        " (70 %, 30 %, -50 %) ; comptées justes : « A » et « B », seule combinaison qui rapporte les points :"
+        " « Lesquels ?{~%70%A ~%30%B ~%-50%C} »",
+        "Questions importées : 2, dont 1 avec avertissement ; non importées : 0.",
+    ]
+    assert "- [x] A\n- [x] B\n- [ ] C\n" in result.stdout
+
+
+def _numbered_modules(folder: Path, numbers: range) -> None:
+    """Minimal modules ``NN-mNN.md``; their ``ordre`` is their number."""
+    folder.mkdir(exist_ok=True)
+    for number in numbers:
+        (folder / f"{number:02d}-m{number}.md").write_text(f"---\nordre: {number}\n---\n", encoding="utf-8")
+
+
+def test_new_module_after_99_takes_the_lowest_free_two_digit_number(runner, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _numbered_modules(tmp_path / "modules", range(1, 3))
+    (tmp_path / "modules" / "99-annexe.md").write_text("---\nordre: 120\n---\n", encoding="utf-8")
+    result = runner.invoke(new_module_command, ["suite", "--dir", "modules"])
+    assert result.exit_code == 0, result.output
+    assert "ordre: 121" in (tmp_path / "modules" / "03-suite.md").read_text(encoding="utf-8")
+
+
+def test_new_module_refuses_when_every_number_is_taken(runner, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _numbered_modules(tmp_path / "modules", range(1, 100))
+    result = runner.invoke(new_module_command, ["de-trop", "--dir", "modules"])
+    assert result.exit_code == 1
+    assert "les numéros de module 01 à 99 sont tous pris" in result.output
+    assert not list((tmp_path / "modules").glob("*de-trop*"))
+
+
+def test_two_gift_imports_into_the_modules_folder_get_their_own_number_and_order(runner, tree, monkeypatch) -> None:
+    monkeypatch.chdir(tree)
+    for name in ("banque-a", "banque-b"):
+        Path(f"{name}.gift").write_text("Q ?{=a ~b}\n", encoding="utf-8")
+        assert runner.invoke(import_gift_command, [f"{name}.gift", "-o", "modules"]).exit_code == 0
+    assert "ordre: 3" in (tree / "modules" / "03-banque-a.md").read_text(encoding="utf-8")
+    assert "ordre: 4" in (tree / "modules" / "04-banque-b.md").read_text(encoding="utf-8")
+    result = runner.invoke(check_command, ["modules"])
+    assert (result.exit_code, result.output) == (0, "Aucun problème trouvé.\n")
+
+
+def test_gift_import_to_a_named_file_or_the_screen_takes_the_next_order(runner, tree, monkeypatch) -> None:
+    monkeypatch.chdir(tree)
+    Path("banque.gift").write_text("Q ?{=a ~b}\n", encoding="utf-8")
+    assert runner.invoke(import_gift_command, ["banque.gift", "-o", "modules/07-choisi.md"]).exit_code == 0
+    assert "ordre: 3" in (tree / "modules" / "07-choisi.md").read_text(encoding="utf-8")
+    monkeypatch.setenv("ELEARN_MODULES_DIR", str(tree / "modules"))
+    assert "ordre: 4" in runner.invoke(import_gift_command, ["banque.gift"]).stdout

@@ -94,3 +94,63 @@ def test_round_trip_with_check_tree_on_many_categories(tmp_path: Path) -> None:
     gift = "$CATEGORY: a/Même\n\nQ1 ?{=a ~b}\n\n$CATEGORY: b/Même\n\nQ2 ?{=a ~b}\n"
     (tmp_path / "01-import.md").write_text(convert_gift(gift).markdown, encoding="utf-8")
     assert check_tree(tmp_path, tmp_path) == []
+
+
+def test_partial_credit_becomes_all_or_nothing_and_is_reported() -> None:
+    result = convert_gift("Lesquels ?{~%70%A ~%30%B ~%-50%C}\n", "x")
+    assert "- [x] A\n- [x] B\n- [ ] C\n" in result.markdown
+    assert [(n.line, n.reason) for n in result.approximated] == [
+        (
+            1,
+            "note partielle devenue tout ou rien : pourcentages Moodle ignorés (70 %, 30 %, -50 %) ; "
+            "comptées justes : « A » et « B », seule combinaison qui rapporte les points : "
+            "« Lesquels ?{~%70%A ~%30%B ~%-50%C} »",
+        )
+    ]
+
+
+def test_one_answer_question_keeps_its_full_answer_and_reports_the_lost_half_mark() -> None:
+    result = convert_gift("Laquelle ?{=Oui ~%50%Peut-être ~Non}\n", "x")
+    assert "- (x) Oui\n- ( ) Peut-être\n- ( ) Non\n" in result.markdown
+    assert [n.reason.rsplit(" : « ", 1)[0] for n in result.approximated] == [
+        "note partielle devenue tout ou rien : pourcentages Moodle ignorés (50 %) ; comptée juste : « Oui »,"
+        " seule combinaison qui rapporte les points"
+    ]
+
+
+def test_several_answers_each_worth_full_marks_are_reported() -> None:
+    result = convert_gift("Une capitale ?{=Paris =Lyon ~Rome}\n", "x")
+    assert "- [x] Paris\n- [x] Lyon\n- [ ] Rome\n" in result.markdown
+    assert [n.reason.rsplit(" : « ", 1)[0] for n in result.approximated] == [
+        "plusieurs réponses valaient chacune tous les points (« Paris » et « Lyon ») : la question devient"
+        " à plusieurs réponses, et il faut toutes les cocher"
+    ]
+
+
+def test_weights_that_score_the_same_all_or_nothing_are_not_reported() -> None:
+    gift = "A ?{=a ~b}\n\nB ?{~%100%a ~%-100%b ~c}\n\nC ?{TRUE}\n"
+    result = convert_gift(gift, "x")
+    assert (result.imported, result.approximated) == (3, [])
+
+
+def test_the_sample_bank_reports_its_half_marks_at_their_line() -> None:
+    assert [n.line for n in convert_gift(GIFT, "essai").approximated] == [10]
+
+
+def test_line_breaks_of_a_moodle_text_are_reported_once_flattened() -> None:
+    gift = "Première ligne\\nseconde ligne ?{=a ~b}\n\n[html]<p>Un</p>\n<p>Deux ?</p>{=a ~b}\n"
+    result = convert_gift(gift, "x")
+    assert "### Première ligne seconde ligne ?\n" in result.markdown
+    assert [(n.line, n.reason.rsplit(" : « ", 1)[0]) for n in result.approximated] == [
+        (1, "retours à la ligne du texte remplacés par des espaces (une question tient en un paragraphe)")
+    ]
+
+
+def test_questions_without_text_or_with_one_choice_are_left_out_and_explained() -> None:
+    result = convert_gift("{=Oui ~Non}\n\nQuestion ?{=~Non}\n\nUne seule ?{~%50%Peut-être}\n\nBonne ?{=Oui ~Non}\n", "essai")
+    assert result.imported == 1
+    assert [(s.line, s.reason.split(" : ")[0]) for s in result.skipped] == [
+        (1, "question sans texte, ou réponse sans texte"),
+        (3, "question sans texte, ou réponse sans texte"),
+        (5, "question à une seule réponse proposée (il en faut au moins deux)"),
+    ]

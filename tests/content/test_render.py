@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,7 @@ def test_internal_links_go_through_the_resolver(modules) -> None:
 
 def test_quiz_prompt_and_choices_are_inline_html(modules) -> None:
     question = modules["bases"].section("verifier").quizzes[0].questions[0]
-    assert question.prompt_html == "Un refus fondé sur l'AME est :"
+    assert question.prompt_html == "Un refus fondé sur l'AME est&nbsp;:"
     assert question.choices[1].feedback_html == "<p>Non,\nla loi l'interdit.</p>"
     assert question.explanation_html == "<p>Le refus de soins est interdit\npar la loi.</p>"
 
@@ -117,4 +118,23 @@ def test_a_question_starting_with_a_number_is_not_a_list(tmp_path: Path) -> None
     path = tmp_path / "01-numero.md"
     path.write_text(HOSTILE.split("## Section")[0] + "## S\n\n::: quiz\n### 1. Quelle loi ?\n- (x) a\n- ( ) b\n:::\n",
                     encoding="utf-8")
-    assert load_module(path, MEDIA).sections[0].quizzes[0].questions[0].prompt_html == "1. Quelle loi ?"
+    assert load_module(path, MEDIA).sections[0].quizzes[0].questions[0].prompt_html == "1. Quelle loi\u202f?"
+
+
+def test_french_punctuation_never_starts_a_line_but_code_keeps_its_spaces(tmp_path: Path) -> None:
+    path = tmp_path / "01-typo.md"
+    body = (
+        "## Vrai ou faux ?\n\nLe texte dit : « refus de soins » ; est-ce licite ? Oui !\n\n"
+        "Tapez `a : b ?` puis voyez *ceci* : fin.\n\n```\nx = { a : 1 }\n```\n\n"
+        "::: quiz\n### Vrai ou faux ?\n- (x) Vrai : parce que\n- ( ) Faux\n:::\n"
+    )
+    path.write_text(HOSTILE.split("## Section")[0] + body, encoding="utf-8")
+    section = load_module(path, MEDIA).sections[0]
+    html = unescape("".join(block.html for block in section.blocks if isinstance(block, HtmlBlock)))
+    assert "dit\u00a0: «\u00a0refus de soins\u00a0»\u202f; est-ce licite\u202f? Oui\u202f!" in html
+    assert "<code>a : b ?</code>" in html and "x = { a : 1 }" in html
+    assert "</em>\u00a0: fin." in html
+    assert section.title == "Vrai ou faux\u202f?"
+    question = section.quizzes[0].questions[0]
+    assert question.prompt_html == "Vrai ou faux\u202f?"
+    assert unescape(question.choices[0].html) == "Vrai\u00a0: parce que"

@@ -135,9 +135,17 @@ def test_cross_module_rules_name_both_modules() -> None:
         "trees/cross/04-dossier/01-partie.md:1: texte avant le premier titre de section « ## » : placez-le sous un "
         "titre (seul index.md ou le fichier unique du module peut avoir une introduction)",
         "trees/cross/05-sans-index:1: dossier de module sans fichier index.md (il porte l'en-tête du module)",
-        "trees/cross/Mauvais Nom.md:1: nom de module invalide « Mauvais Nom » : écrivez NN-nom-du-module (chiffres, "
-        "puis minuscules sans accent, chiffres et tirets)",
+        "trees/cross/Mauvais Nom.md:1: nom de module invalide « Mauvais Nom » : écrivez NN-nom-du-module (deux "
+        "chiffres, puis minuscules sans accent, chiffres et tirets)",
     ]
+
+
+@pytest.mark.parametrize("name", ["100-cent", "7-sept", "2026-bilan"])
+def test_a_module_number_has_exactly_two_digits(tree, name: str) -> None:
+    (tree / "modules" / "02-pratique.md").rename(tree / "modules" / f"{name}.md")
+    problems = [str(p) for p in check_tree(tree / "modules", tree / "media", tree) if p.is_error]
+    assert f"modules/{name}.md:1: nom de module invalide « {name} » : écrivez NN-nom-du-module (deux chiffres, " \
+        "puis minuscules sans accent, chiffres et tirets)" in problems
 
 
 def test_long_section_is_a_warning(tree) -> None:
