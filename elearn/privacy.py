@@ -3,6 +3,7 @@
 Erasure anonymises rather than deletes: the account keeps its number, its progress, quiz results and
 active time, so the training's anonymous statistics (completions, pass rates, time per module) stay
 true, while nothing left identifies the person. Free-text answers, which may, are deleted.
+Certificates stay valid records of the training, without the name and profession they carried.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import delete, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from elearn.accounts import AccountError, record
+from elearn.certificates.issue import forget_holder
 from elearn.i18n import _
 from elearn.models import (
     ActiveTime,
@@ -79,6 +81,8 @@ def erase_person(session: Session, user: User, *, actor: User, confirmation: str
 
     Name, e-mail and profession are replaced, the password made unusable, the account deactivated and
     logged out; reflection answers and password-reset records are deleted. Progress stays, unnamed.
+    Certificates stay valid, as the organisation's record of the training, but lose the name and
+    profession they carried (see :func:`elearn.certificates.issue.forget_holder`).
     """
     if is_erased(user.email):
         raise AccountError(_("Ce compte a déjà été anonymisé."))
@@ -93,6 +97,7 @@ def erase_person(session: Session, user: User, *, actor: User, confirmation: str
     user.is_active = False
     user.session_version += 1
     session.add(user)
+    forget_holder(session, user.id, ERASED_NAME)  # type: ignore[arg-type]
     for model in (ReflectionAnswer, PasswordResetRequest, PasswordResetToken):
         session.exec(delete(model).where(model.user_id == user.id))  # type: ignore[call-overload,attr-defined]
     record(session, "account.erased", actor=actor, target=f"user:{user.id}")

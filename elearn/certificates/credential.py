@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from elearn.certificates import signing
 from elearn.certificates.errors import CertificateError
+from elearn.i18n import _
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
 DELIVERY_MODE = "formation à distance"
@@ -200,7 +201,33 @@ def from_credential(document: dict[str, Any]) -> CertificateData:
             delivery_mode=subject["deliveryMode"],
         )
     except (KeyError, IndexError, TypeError, ValueError, AttributeError) as error:
-        raise CredentialError(f"L'attestation est incomplète ou mal formée (champ {error} manquant ou invalide).") from error
+        raise CredentialError(
+            _("L'attestation est incomplète ou mal formée (champ %(field)s manquant ou invalide).", field=error)
+        ) from error
+
+
+def redact_holder(document: dict[str, Any], placeholder: str) -> dict[str, Any]:
+    """The credential without its holder's identity: name replaced by ``placeholder``, no profession.
+
+    For the organisation's copy after an erasure (right to erasure). The proof is dropped with the
+    name: it covered the name, so it could only fail now. The holder's own PDF keeps the signed original.
+    A document without a subject has no holder to remove: an erasure never fails on an odd record.
+    """
+    redacted = {key: value for key, value in document.items() if key != "proof"}
+    subject = document.get("credentialSubject")
+    if isinstance(subject, dict):
+        identity = {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": placeholder}
+        redacted["credentialSubject"] = {**subject, "role": "", "identifier": [identity]}
+    return redacted
+
+
+def redacted_credential(stored: str, placeholder: str) -> str:
+    """The stored credential text ``stored`` without its holder (:func:`redact_holder`), stored the same way.
+
+    Pure, on text: an erasure and the migration that scrubs earlier erasures (0070) share it. Applied
+    to its own result it changes nothing. ValueError when ``stored`` is not JSON.
+    """
+    return dumps(redact_holder(json.loads(stored), placeholder))
 
 
 # Proof (eddsa-jcs-2022) --------------------------------------------------------------------------------
@@ -230,18 +257,24 @@ def verify_credential(document: dict[str, Any], trusted_key: Ed25519PublicKey) -
     unsigned = {key: value for key, value in document.items() if key != "proof"}
     proof = document.get("proof")
     if not isinstance(proof, dict):
-        raise CredentialError("L'attestation ne porte pas de signature (pas de « proof »).")
+        raise CredentialError(_("L'attestation ne porte pas de signature (pas de « proof »)."))
     options = {key: value for key, value in proof.items() if key != "proofValue"}
     if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != CRYPTOSUITE:
-        raise CredentialError(f"Signature d'un format non reconnu (attendu : DataIntegrityProof {CRYPTOSUITE}).")
+        raise CredentialError(
+            _("Signature d'un format non reconnu (attendu : DataIntegrityProof %(cryptosuite)s).", cryptosuite=CRYPTOSUITE)
+        )
     try:
         signer = signing.public_key_from_verification_method(str(proof.get("verificationMethod", "")))
     except ValueError as error:
-        raise CredentialError("La clé qui aurait signé l'attestation est illisible.") from error
+        raise CredentialError(_("La clé qui aurait signé l'attestation est illisible.")) from error
     if signing.raw_public_bytes(signer) != signing.raw_public_bytes(trusted_key):
         raise CredentialError(
-            "L'attestation a été signée avec une autre clé que celle de l'organisme "
-            f"(clé de la signature : {signing.did_key(signer)} ; clé attendue : {signing.did_key(trusted_key)})."
+            _(
+                "L'attestation a été signée avec une autre clé que celle de l'organisme "
+                "(clé de la signature : %(signer)s ; clé attendue : %(expected)s).",
+                signer=signing.did_key(signer),
+                expected=signing.did_key(trusted_key),
+            )
         )
     value = str(proof.get("proofValue", ""))
     try:
@@ -249,14 +282,14 @@ def verify_credential(document: dict[str, Any], trusted_key: Ed25519PublicKey) -
     except ValueError:
         signature = b""
     if len(signature) != 64:
-        raise CredentialError("La signature de l'attestation est illisible.")
+        raise CredentialError(_("La signature de l'attestation est illisible."))
     try:
         hashed = _hash_data(unsigned, options)
     except ValueError as error:
-        raise CredentialError(f"L'attestation contient une valeur non signable ({error}).") from error
+        raise CredentialError(_("L'attestation contient une valeur non signable (%(error)s).", error=error)) from error
     if not signing.verify_signature(signer, signature, hashed):
         raise CredentialError(
-            "La signature ne correspond pas au contenu : l'attestation a été modifiée après sa délivrance."
+            _("La signature ne correspond pas au contenu : l'attestation a été modifiée après sa délivrance.")
         )
 
 

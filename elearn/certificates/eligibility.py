@@ -7,6 +7,7 @@ page call :func:`certificate_status`; issuing calls :func:`attendance` for the p
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -75,7 +76,13 @@ def path_problems(path: TrainingPath, library: ModuleLibrary) -> tuple[str, ...]
     )
 
 
-def _required_states(session: Session, user: User, library: ModuleLibrary, path: TrainingPath) -> list[ModuleState]:
+def _required_states(
+    session: Session, user: User, library: ModuleLibrary, path: TrainingPath, states: Sequence[ModuleState] | None = None
+) -> list[ModuleState]:
+    """The states of the path's modules, taken from ``states`` (all the learner's modules) when given."""
+    if states is not None:
+        by_slug = {s.module.slug: s for s in states}
+        return [by_slug[slug] for slug in path.required_modules if slug in by_slug]
     modules = [m for slug in path.required_modules if (m := library.get(slug)) is not None]
     return learner_overview(session, user.id, modules)  # type: ignore[arg-type]
 
@@ -88,9 +95,15 @@ def certificates_of(session: Session, user_id: int, path_version: str | None = N
     return list(session.exec(statement.order_by(col(Certificate.sequence).desc(), col(Certificate.issued_at).desc())))
 
 
-def certificate_status(session: Session, user: User, library: ModuleLibrary, path: TrainingPath) -> CertificateStatus:
-    """Eligibility, missing modules and the existing certificate of ``user`` for ``path``."""
-    states = _required_states(session, user, library, path)
+def certificate_status(
+    session: Session, user: User, library: ModuleLibrary, path: TrainingPath, states: Sequence[ModuleState] | None = None
+) -> CertificateStatus:
+    """Eligibility, missing modules and the existing certificate of ``user`` for ``path``.
+
+    ``states``: the learner's module states when the page has already read them (the catalog and the
+    progress page), which spares reading them again.
+    """
+    states = _required_states(session, user, library, path, states)
     missing = tuple(
         MissingModule(s.module.slug, s.module.title, s.status.label) for s in states if s.status is not Status.COMPLETED
     )

@@ -18,12 +18,21 @@ from sqlmodel import Session, select
 
 from elearn.accounts import record
 from elearn.certificates.codes import new_code, normalise_code
-from elearn.certificates.credential import CertificateData, dumps, from_credential, sign_credential, to_credential
+from elearn.certificates.credential import (
+    CertificateData,
+    dumps,
+    from_credential,
+    redacted_credential,
+    sign_credential,
+    to_credential,
+)
 from elearn.certificates.eligibility import attendance, certificate_status, certificates_of
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.path import TrainingPath
+from elearn.i18n import _
 from elearn.models import Certificate, User
 from elearn.models.base import utcnow
+from elearn.reporting.conditions import is_erased
 
 if TYPE_CHECKING:
     from elearn.content.library import ModuleLibrary
@@ -60,13 +69,16 @@ def find_certificate(session: Session, typed_code: str) -> Certificate | None:
 
 def issue_certificate(session: Session, user: User, issuer: Issuer, *, actor: User | None = None) -> Certificate:
     """The learner's certificate for the current path version, issued on first request."""
+    _require_identified(user)
     status = certificate_status(session, user, issuer.library, issuer.path)
     if status.certificate is not None:
         return status.certificate
     if status.revoked is not None:
         raise CertificateError(
-            "Votre attestation a été révoquée. Seule l'équipe d'administration peut en délivrer une nouvelle : "
-            "contactez-la."
+            _(
+                "Votre attestation a été révoquée. Seule l'équipe d'administration peut en délivrer une nouvelle : "
+                "contactez-la."
+            )
         )
     _require_eligible(status.missing, status.problems)
     try:
@@ -95,10 +107,13 @@ def reissue_certificate(
     """
     user = session.get(User, certificate.user_id)
     if user is None:  # pragma: no cover - the foreign key prevents it
-        raise CertificateError("Le titulaire de cette attestation n'existe plus.")
+        raise CertificateError(_("Le titulaire de cette attestation n'existe plus."))
+    _require_identified(user)
     status = certificate_status(session, user, issuer.library, issuer.path)
     if status.certificate is not None and status.certificate.id != certificate.id:
-        raise CertificateError(f"Cette personne a déjà une attestation valide pour ce parcours ({status.certificate.code}).")
+        raise CertificateError(
+            _("Cette personne a déjà une attestation valide pour ce parcours (%(code)s).", code=status.certificate.code)
+        )
     _require_eligible(status.missing, status.problems)
     if certificate.revoked_at is None:
         _revoke(session, certificate, reason, actor)
@@ -108,25 +123,52 @@ def reissue_certificate(
         return _create(session, user, issuer, sequence=sequence, actor=actor, replaces=certificate, reason=reason)
     except IntegrityError as error:
         session.rollback()
-        raise CertificateError("Une autre attestation vient d'être délivrée à cette personne : rechargez la page.") from error
+        raise CertificateError(
+            _("Une autre attestation vient d'être délivrée à cette personne : rechargez la page.")
+        ) from error
+
+
+def holder_erased(session: Session, certificate: Certificate) -> bool:
+    """True when the holder's account was erased: pages then show no name and offer no PDF."""
+    holder = session.get(User, certificate.user_id)
+    return holder is None or is_erased(holder.email)
+
+
+def forget_holder(session: Session, user_id: int, placeholder: str) -> None:
+    """Take an erased person's name and profession out of the stored copies of their certificates.
+
+    The certificates stay (code, dates, path, modules, hours: the organisation's record of a training
+    that took place) and stay valid, since attendance is a fact; only who attended is forgotten. The
+    caller commits, with the rest of the erasure.
+    """
+    for certificate in certificates_of(session, user_id):
+        certificate.credential = redacted_credential(certificate.credential, placeholder)
+        session.add(certificate)
+
+
+def _require_identified(user: User) -> None:
+    if is_erased(user.email):
+        raise CertificateError(
+            _("L'identité de cette personne a été effacée à sa demande : aucune attestation ne peut plus lui être délivrée.")
+        )
 
 
 def _require_eligible(missing: tuple, problems: tuple[str, ...]) -> None:
     if problems:
-        raise CertificateError("L'attestation est momentanément indisponible : le parcours est mal configuré.")
+        raise CertificateError(_("L'attestation est momentanément indisponible : le parcours est mal configuré."))
     if missing:
-        titles = ", ".join(f"« {m.title} »" for m in missing)
-        raise CertificateError(f"Le parcours n'est pas terminé. Modules restants : {titles}.")
+        titles = ", ".join(_("« %(title)s »", title=m.title) for m in missing)
+        raise CertificateError(_("Le parcours n'est pas terminé. Modules restants : %(titles)s.", titles=titles))
 
 
 def _revoke(session: Session, certificate: Certificate, reason: str, actor: User | None) -> None:
     reason = " ".join(reason.split())
     if not reason:
-        raise CertificateError("Indiquez le motif de la révocation.")
+        raise CertificateError(_("Indiquez le motif de la révocation."))
     if len(reason) > MAX_REASON_LENGTH:
-        raise CertificateError(f"Le motif ne peut pas dépasser {MAX_REASON_LENGTH} caractères.")
+        raise CertificateError(_("Le motif ne peut pas dépasser %(max)d caractères.", max=MAX_REASON_LENGTH))
     if certificate.revoked_at is not None:
-        raise CertificateError("Cette attestation est déjà révoquée.")
+        raise CertificateError(_("Cette attestation est déjà révoquée."))
     certificate.revoked_at = utcnow()
     certificate.revoked_reason = reason
     certificate.revoked_by_id = actor.id if actor else None

@@ -7,6 +7,8 @@ the file is collected and reported at once, in French, with its line, like the m
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,8 @@ import yaml
 
 PATH_FILE = "parcours.yml"
 SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
+#: What the shipped parcours.yml writes in every value the organisation must replace (casefolded).
+PLACEHOLDER_MARK = "à remplacer"
 
 #: Allowed keys, per level; a dotted name is a nested mapping.
 TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire")
@@ -58,6 +62,22 @@ class TrainingPath:
     signatory: Signatory
 
 
+def placeholder_keys(path: TrainingPath) -> tuple[str, ...]:
+    """Keys of ``parcours.yml`` whose organisation or signatory value is still the shipped example's.
+
+    The shipped file marks each value the organisation must fill in with « à remplacer »; a certificate
+    issued while one is left would print it. Looked for in any case and Unicode form (à typed as a + ◌̀).
+    """
+    values = {
+        "organisme.nom": path.organisation.name,
+        "organisme.adresse": path.organisation.address,
+        "organisme.numero_declaration": path.organisation.registration_number,
+        "signataire.nom": path.signatory.name,
+        "signataire.fonction": path.signatory.role,
+    }
+    return tuple(key for key, value in values.items() if PLACEHOLDER_MARK in unicodedata.normalize("NFC", value).casefold())
+
+
 class PathConfigError(Exception):
     """``parcours.yml`` is wrong; ``problems`` lists every problem found, in French."""
 
@@ -80,19 +100,34 @@ def load_path(modules_dir: Path, media_dir: Path) -> TrainingPath | None:
 def parse_path(text: str, media_dir: Path) -> TrainingPath:
     """Parse and check the text of ``parcours.yml``."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data, lines = _read_yaml(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", ligne {mark.line + 1}" if mark else ""
         raise PathConfigError([f"{PATH_FILE}{where} : YAML invalide ({getattr(error, 'problem', error)})."]) from error
+    except ValueError as error:  # a scalar YAML reads as an impossible date or number (« 2024-13-45 »)
+        raise PathConfigError([f"{PATH_FILE} : date ou nombre impossible ({error}) ; mettez la valeur entre guillemets."]) from error
+    except RecursionError as error:
+        raise PathConfigError([f"{PATH_FILE} : YAML trop imbriqué pour être lu."]) from error
     if not isinstance(data, dict):
         raise PathConfigError([f"{PATH_FILE} : le fichier doit contenir les clés {', '.join(TOP_KEYS)}."])
-    reader = _Reader(data, _key_lines(root))
+    reader = _Reader(data, lines)
     path = reader.build(media_dir)
     if reader.problems:
         raise PathConfigError(reader.problems)
     return path  # type: ignore[return-value]
+
+
+@functools.lru_cache(maxsize=8)
+def _read_yaml(text: str) -> tuple[Any, dict[str, int]]:
+    """The data of the file and the line of each key, parsed once per distinct text.
+
+    The catalog and the progress page read the file on every request (an edit takes effect at once),
+    and pure-Python YAML parsing cost more than the rest of the certificate status; the result is
+    only read, never changed, so one copy serves every request.
+    """
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    return yaml.safe_load(text), _key_lines(root)
 
 
 def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:

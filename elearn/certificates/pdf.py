@@ -67,6 +67,21 @@ def _date_fr(value: datetime) -> Markup:
     return Markup(text.replace("1er\u00a0", "1<sup>er</sup>\u00a0", 1) if text.startswith("1er") else text)
 
 
+def css_string(value: object) -> Markup:
+    """``value`` as a quoted CSS string, for ``content:`` in the page margins.
+
+    The style sheet is included in a ``<style>`` element, where HTML entities are not decoded: escaping
+    ``N'Diaye`` for HTML would print ``N&#39;Diaye``. Every character that could end the string, the
+    declaration or the element (quotes, backslash, ``<``, ``>``, ``&``, line breaks) is written as a CSS
+    escape instead, which prints the character itself.
+    """
+    text = "".join(
+        char if char.isalnum() or char in " .,;:!?()-_/@+*%=# ’—" else f"\\{ord(char):06x}"
+        for char in str(value)
+    )
+    return Markup(f'"{text}"')
+
+
 def _environment(instance_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(instance_dir)]),
@@ -79,6 +94,7 @@ def _environment(instance_dir: Path) -> jinja2.Environment:
             minutes_or_seconds * 60 if unit == "minutes" else minutes_or_seconds
         ).replace(" ", "\u00a0"),
         percent=percent,
+        css_string=css_string,
         fr=lambda text: french_spacing(text).replace("'", "\u2019"),
     )
     return env

@@ -1,16 +1,15 @@
 """The Ed25519 key that signs certificates, and its public forms (PEM, multibase, ``did:key``).
 
-The private key is created on first use in ``instance/certificate_signing_key.pem`` (mode 0600) and never
-leaves the server. The public key is published by the app and identified inside each credential as a
-``did:key``, which embeds the key itself: any W3C Data Integrity verifier can check the signature
-offline, and :mod:`elearn.certificates.verify` additionally checks that it is *this* organisation's key.
+The private key is created by ``elearn init`` (or, failing that, on first use) in
+``instance/certificate_signing_key.pem`` (mode 0600) and never leaves the server. The public key is
+published by the app and identified inside each credential as a ``did:key``, which embeds the key
+itself: any W3C Data Integrity verifier can check the signature offline, and
+:mod:`elearn.certificates.verify` additionally checks that it is *this* organisation's key.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -18,6 +17,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from elearn.certificates.errors import CertificateError
+from elearn.i18n import _
+from elearn.private_files import create_once
 
 KEY_FILE = "certificate_signing_key.pem"
 #: Multicodec prefix of an Ed25519 public key (0xed, varint-encoded), used by did:key and Multikey.
@@ -32,32 +33,34 @@ class SigningKeyError(CertificateError):
 def load_or_create_private_key(instance_dir: Path) -> Ed25519PrivateKey:
     """The signing key, created on first use.
 
-    The new key is written to a temporary file then hard-linked into place, which fails if another
-    process got there first: every worker then uses the same key.
+    Several workers starting together all end up using the first key written (see
+    :func:`elearn.private_files.create_once`).
     """
     file = Path(instance_dir) / KEY_FILE
     if not file.exists():
-        Path(instance_dir).mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        fd, temporary = tempfile.mkstemp(dir=instance_dir, prefix=".key-")
-        try:
-            os.fchmod(fd, 0o600)
-            os.write(fd, pem)
-            os.close(fd)
-            os.link(temporary, file)
-        except FileExistsError:
-            pass
-        finally:
-            os.unlink(temporary)
+        create_once(file, pem)
     return _read_private_key(file)
+
+
+def ensure_private_key(instance_dir: Path) -> bool:
+    """Create the signing key unless it exists; True when this call found it missing.
+
+    ``elearn init`` calls it, so the key exists from the first run (and can be backed up with the
+    database) rather than appearing with the first certificate. An existing file is read, never
+    replaced: ValueError or SigningKeyError when it is not a readable Ed25519 key.
+    """
+    missing = not (Path(instance_dir) / KEY_FILE).exists()
+    load_or_create_private_key(instance_dir)
+    return missing
 
 
 def _read_private_key(file: Path) -> Ed25519PrivateKey:
     key = serialization.load_pem_private_key(file.read_bytes(), password=None)
     if not isinstance(key, Ed25519PrivateKey):
-        raise SigningKeyError(f"{file} ne contient pas une clé Ed25519.")
+        raise SigningKeyError(_("%(file)s ne contient pas une clé Ed25519.", file=file))
     return key
 
 
@@ -66,8 +69,11 @@ def load_public_key(instance_dir: Path) -> Ed25519PublicKey:
     file = Path(instance_dir) / KEY_FILE
     if not file.is_file():
         raise SigningKeyError(
-            f"Aucune clé de signature dans {instance_dir} : aucune attestation n'a été délivrée ici. "
-            "Indiquez la clé publique de l'organisme avec --key."
+            _(
+                "Aucune clé de signature dans %(folder)s : aucune attestation n'a été délivrée ici. "
+                "Indiquez la clé publique de l'organisme avec --key.",
+                folder=instance_dir,
+            )
         )
     return _read_private_key(file).public_key()
 
@@ -77,18 +83,18 @@ def read_public_key_file(file: Path) -> Ed25519PublicKey:
     try:
         raw = Path(file).read_bytes()
     except OSError as error:
-        raise SigningKeyError(f"Impossible de lire la clé {file} : {error.strerror}.") from error
+        raise SigningKeyError(_("Impossible de lire la clé %(file)s : %(error)s.", file=file, error=error.strerror)) from error
     if raw.lstrip().startswith(b"{"):
         try:
             raw = json.loads(raw)["publicKeyPem"].encode()
         except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise SigningKeyError(f"{file} : document JSON sans « publicKeyPem ».") from error
+            raise SigningKeyError(_("%(file)s : document JSON sans « publicKeyPem ».", file=file)) from error
     try:
         key = serialization.load_pem_public_key(raw)
     except ValueError as error:
-        raise SigningKeyError(f"{file} n'est pas une clé publique PEM.") from error
+        raise SigningKeyError(_("%(file)s n'est pas une clé publique PEM.", file=file)) from error
     if not isinstance(key, Ed25519PublicKey):
-        raise SigningKeyError(f"{file} n'est pas une clé publique Ed25519.")
+        raise SigningKeyError(_("%(file)s n'est pas une clé publique Ed25519.", file=file))
     return key
 
 

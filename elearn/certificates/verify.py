@@ -18,10 +18,8 @@ from pypdf.errors import PyPdfError
 
 from elearn.certificates.credential import CertificateData, CredentialError, from_credential, verify_credential
 from elearn.certificates.pdf import ATTACHMENT_NAME
+from elearn.certificates.printed import Run, page_problems, page_runs, printed_facts
 from elearn.formatting import date_fr
-
-#: The page prints non-breaking spaces and typographic apostrophes where the data has plain ones.
-_PLAIN = str.maketrans({"\u00a0": " ", "\u202f": " ", "\n": " ", "\t": " ", "\u2019": "'"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ def verify_pdf(content: bytes, trusted_key: Ed25519PublicKey) -> Verification:
     try:
         reader = PdfReader(BytesIO(content))
         attachments = reader.attachments.get(ATTACHMENT_NAME) or []
-        page_text = " ".join(page.extract_text() or "" for page in reader.pages)
+        runs = page_runs(reader)
     except (PyPdfError, ValueError, KeyError, TypeError, OSError):
         return Verification(False, "Ce fichier n'est pas un PDF lisible, ou il est endommagé.")
     if not attachments:
@@ -61,27 +59,33 @@ def verify_pdf(content: bytes, trusted_key: Ed25519PublicKey) -> Verification:
         )
     if not isinstance(document, dict):
         return Verification(False, f"La pièce jointe {ATTACHMENT_NAME} n'est pas une attestation.")
-    return _check_document(document, trusted_key, page_text)
+    return _check_document(document, trusted_key, runs)
 
 
-def _check_document(document: dict, trusted_key: Ed25519PublicKey, page_text: str) -> Verification:
+def signed_summary(data: CertificateData) -> str:
+    """The signed values, one per line, for the reader to compare with the printed page by eye."""
+    lines = "\n".join(f"  - {fact.field} : {fact.value}" for fact in printed_facts(data))
+    return f"Données signées (à comparer avec la page imprimée) :\n{lines}"
+
+
+def _check_document(document: dict, trusted_key: Ed25519PublicKey, runs: list[Run]) -> Verification:
     try:
         verify_credential(document, trusted_key)
         data = from_credential(document)
     except CredentialError as error:
         return Verification(False, error.message)
-    printed = " ".join(page_text.translate(_PLAIN).split())
-    if data.code not in printed or " ".join(data.learner_name.translate(_PLAIN).split()) not in printed:
+    problems = page_problems(data, runs)
+    if problems:
         return Verification(
             False,
-            "L'attestation signée jointe est authentique, mais la page imprimée ne lui correspond pas "
-            f"(nom ou code différents) : le PDF a été modifié. Données signées : {data.learner_name}, code {data.code}.",
+            "Document modifié : l'attestation signée jointe est authentique, mais la page imprimée ne lui correspond "
+            f"pas. {'. '.join(problem[0].upper() + problem[1:] for problem in problems)}.\n{signed_summary(data)}",
             data,
         )
     return Verification(
         True,
         f"Attestation authentique : délivrée le {date_fr(data.issued_at)} à {data.learner_name} pour la formation "
         f"« {data.path_title} » par {data.organisation_name} (code {data.code}). Une révocation éventuelle ne se "
-        f"vérifie qu'en ligne : {data.verification_url}",
+        f"vérifie qu'en ligne : {data.verification_url}\n{signed_summary(data)}",
         data,
     )

@@ -19,7 +19,7 @@ from elearn.certificates import signing
 from elearn.certificates.eligibility import path_problems
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.issue import Issuer, find_certificate, issue_certificate, revoke_certificate
-from elearn.certificates.path import PathConfigError, TrainingPath, load_path
+from elearn.certificates.path import PathConfigError, TrainingPath, load_path, placeholder_keys
 from elearn.certificates.verify import verify_pdf
 from elearn.db import session_scope
 from elearn.web.modules import get_library
@@ -72,6 +72,12 @@ def check() -> None:
         raise click.ClickException("\n".join(problems))
     count = len(path.required_modules)
     click.echo(f"parcours.yml valide : « {path.title} », version {path.version}, {count} module(s) obligatoire(s).")
+    example = placeholder_keys(path)
+    if example:  # a note, not a failure: the shipped file is meant to be checked before it is filled in
+        click.echo(
+            "Attention : les coordonnées de l'organisme sont encore celles de l'exemple (« à remplacer » dans "
+            f"{', '.join(example)}) : remplacez-les avant de délivrer des attestations."
+        )
 
 
 @certificates.command("issue")

@@ -6,6 +6,7 @@ Shared by the learner, public and administrator pages so each of them stays a th
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from flask import Response, current_app, request
@@ -15,6 +16,7 @@ from elearn.certificates.eligibility import CertificateStatus, certificate_statu
 from elearn.certificates.issue import Issuer, certificate_data
 from elearn.certificates.path import PathConfigError, TrainingPath, load_path
 from elearn.db import get_session
+from elearn.learning.progress import ModuleState
 from elearn.models import Certificate, User
 from elearn.web.modules import get_library
 
@@ -35,12 +37,15 @@ def path_or_problems() -> tuple[TrainingPath | None, list[str]]:
         return None, error.problems
 
 
-def status_for(user: User) -> CertificateStatus | None:
-    """What the catalog and progress page show, or None when certificates are off or misconfigured."""
+def status_for(user: User, states: Sequence[ModuleState] | None = None) -> CertificateStatus | None:
+    """What the catalog and progress page show, or None when certificates are off or misconfigured.
+
+    ``states``: the learner's module states when the page has read them already.
+    """
     path, _ = path_or_problems()
     if path is None:
         return None
-    return certificate_status(get_session(), user, get_library(), path)
+    return certificate_status(get_session(), user, get_library(), path, states)
 
 
 def instance_dir() -> Path:

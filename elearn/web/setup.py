@@ -99,6 +99,7 @@ def _has_user() -> bool:
 NAV = [
     ("learn.catalog", i18n.N_("Mes modules"), {"learner", "trainer", "admin"}),
     ("learn.progress", i18n.N_("Ma progression"), {"learner", "trainer", "admin"}),
+    ("learn.certificate", i18n.N_("Mon attestation"), {"learner", "trainer", "admin"}),
     ("network.index", i18n.N_("Réseau de vigilance"), {"learner", "trainer", "admin"}),
     ("trainer.index", i18n.N_("Espace formateur"), {"trainer", "admin"}),
     ("admin.index", i18n.N_("Administration"), {"admin"}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -47,3 +48,15 @@ def complete_path(app, user_id: int, slugs: tuple[str, ...] = ("reperer", "agir"
         for slug, section, day, seconds, first, last in ACTIVITY if activity else []:
             session.add(ActiveTime(user_id=user_id, module_slug=slug, section_id=section, day=day, seconds=seconds,
                                    first_activity_at=first, last_activity_at=last))
+
+
+def modules_with_example_values(tmp_path: Path) -> Path:
+    """A copy of the fixture modules whose parcours.yml still holds example values, as the shipped one does."""
+    modules = tmp_path / "modules-example"
+    shutil.copytree(MODULES, modules)
+    parcours = modules / "parcours.yml"
+    text = parcours.read_text(encoding="utf-8")
+    text = text.replace("nom: Association Santé Égalité", 'nom: "Association organisatrice (À REMPLACER)"')
+    text = text.replace("fonction: directrice", 'fonction: "Fonction du signataire (a\u0300 remplacer)"')  # à typed as a + ◌̀
+    parcours.write_text(text, encoding="utf-8")
+    return modules

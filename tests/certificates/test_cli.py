@@ -1,16 +1,23 @@
-"""``elearn certificates check|issue|revoke|key``: the same functions as the pages, from a terminal."""
+"""``elearn certificates check|issue|revoke|key``: the same functions as the pages, from a terminal.
+
+And ``elearn init``, which creates the signing key on the first run.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 from sqlmodel import select
 
+from elearn.certificates import signing
 from elearn.cli import main
 from elearn.cli.certificates import certificates
+from elearn.cli.db import init
 from elearn.db import session_scope
 from elearn.models import AuditEvent, Certificate
-from tests.certificates.support import certificate_app
+from tests.certificates.support import certificate_app, modules_with_example_values
 
 
 def test_commands_are_on_the_elearn_group():
@@ -51,3 +58,37 @@ def test_issue_explains_what_is_missing(runner, learner):
 def test_key_prints_the_published_document(runner):
     document = json.loads(runner.invoke(certificates, ["key"]).output)
     assert document["type"] == "Multikey" and document["publicKeyPem"].startswith("-----BEGIN PUBLIC KEY-----")
+
+
+def test_check_notes_values_left_from_the_example_without_failing(tmp_path):
+    app = certificate_app(tmp_path, ELEARN_MODULES_DIR=str(modules_with_example_values(tmp_path)))
+    result = app.test_cli_runner().invoke(certificates, ["check"])
+    assert result.exit_code == 0 and result.output.startswith("parcours.yml valide")
+    assert "Attention : les coordonnées de l'organisme sont encore celles de l'exemple" in result.output
+    assert "organisme.nom, signataire.fonction" in result.output
+
+
+def test_init_creates_the_signing_key_once_and_prints_nothing_secret(app, runner):
+    key_file = Path(app.config["ELEARN_INSTANCE_DIR"]) / signing.KEY_FILE
+    assert not key_file.exists()
+    first = runner.invoke(init)
+    assert first.exit_code == 0, first.output
+    assert f"Clé de signature des attestations créée : {key_file} (à sauvegarder avec la base" in first.output
+    pem = key_file.read_text()
+    assert os.stat(key_file).st_mode & 0o777 == 0o600
+    assert "PRIVATE KEY" not in first.output and "".join(pem.splitlines()[1:-1]) not in first.output
+    second = runner.invoke(init)
+    assert second.exit_code == 0 and "Clé de signature" not in second.output
+    assert key_file.read_text() == pem  # idempotent: the key that signed earlier PDFs is kept
+    published = json.loads(runner.invoke(certificates, ["key"]).output)
+    assert published["publicKeyPem"] == signing.public_key_pem(signing.load_public_key(key_file.parent))
+
+
+def test_init_keeps_an_unreadable_key_file_and_says_so(app, runner):
+    key_file = Path(app.config["ELEARN_INSTANCE_DIR"]) / signing.KEY_FILE
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text("pas une clé")
+    result = runner.invoke(init)
+    assert result.exit_code == 1
+    assert f"{key_file} n'est pas une clé de signature Ed25519 lisible : remettez-y la sauvegarde" in result.output
+    assert key_file.read_text() == "pas une clé"

@@ -38,7 +38,7 @@ def test_unknown_required_module_blocks_issuing_with_a_message(session, finished
 def test_attendance_counts_required_modules_only(session, finished, issuer):
     facts = attendance(session, finished, issuer.library, issuer.path)
     assert [(m.slug, m.title, m.duration_minutes, m.score) for m in facts.modules] == [
-        ("reperer", "Repérer les discriminations : refus de soins et délais", 45, 87.5),
+        ("reperer", "Repérer les discriminations\u00a0: refus de soins et délais", 45, 87.5),
         ("agir", "Agir et orienter", 75, None),
     ]
     assert facts.nominal_minutes == 120

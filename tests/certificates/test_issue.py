@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
+from elearn import privacy
 from elearn.certificates import eligibility, issue
 from elearn.certificates.codes import ALPHABET, new_code, normalise_code
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.issue import (
     certificate_data,
     find_certificate,
+    holder_erased,
     issue_certificate,
     reissue_certificate,
     revoke_certificate,
@@ -53,7 +56,7 @@ def test_issued_certificate_snapshots_the_learner_and_the_path(session, finished
 
 
 def test_not_eligible_says_what_is_missing(session, learner, issuer):
-    with pytest.raises(CertificateError, match="Modules restants : « Repérer les discriminations : refus de soins et délais », « Agir et orienter »"):
+    with pytest.raises(CertificateError, match="Modules restants : « Repérer les discriminations\u00a0: refus de soins et délais », « Agir et orienter »"):
         issue_certificate(session, learner, issuer)
 
 
@@ -141,3 +144,22 @@ def test_find_certificate_forgives_typing(session, finished, issuer):
     issued = issue_certificate(session, finished, issuer)
     assert find_certificate(session, issued.code.lower().replace("-", "")).id == issued.id
     assert find_certificate(session, "pas un code") is None
+
+
+def test_erasure_takes_the_holder_out_of_their_certificates_which_stay_valid(session, finished, issuer, admin):
+    issued = issue_certificate(session, finished, issuer)
+    before = certificate_data(issued)
+    email = finished.email
+    privacy.erase_person(session, finished, actor=admin, confirmation=email)
+    session.refresh(issued)
+    after = certificate_data(issued)
+    assert (after.learner_name, after.learner_profession) == (privacy.ERASED_NAME, "")
+    assert "Camille" not in issued.credential and "Infirmière" not in issued.credential
+    assert "proof" not in json.loads(issued.credential)  # the signature covered the name: it would fail now
+    assert replace(after, learner_name=before.learner_name, learner_profession=before.learner_profession) == before
+    assert issued.revoked_at is None and holder_erased(session, issued)
+    with pytest.raises(CertificateError, match="effacée à sa demande"):
+        issue_certificate(session, finished, issuer)
+    with pytest.raises(CertificateError, match="effacée à sa demande"):
+        reissue_certificate(session, issued, "Essai", issuer, actor=admin)
+    assert len(session.exec(select(Certificate)).all()) == 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from elearn.certificates.path import PathConfigError, load_path, parse_path
-from tests.certificates.support import MEDIA, MODULES
+from elearn.certificates.path import PathConfigError, load_path, parse_path, placeholder_keys
+from tests.certificates.support import MEDIA, MODULES, modules_with_example_values
 
 VALID = (MODULES / "parcours.yml").read_text(encoding="utf-8")
 
@@ -78,3 +78,9 @@ def test_a_list_instead_of_keys_is_refused():
     assert problems("- titre\n- version\n") == [
         "parcours.yml : le fichier doit contenir les clés titre, objectifs, version, modules, organisme, signataire."
     ]
+
+
+def test_values_left_from_the_example_are_found_in_any_case_and_unicode_form(tmp_path):
+    path = load_path(modules_with_example_values(tmp_path), MEDIA)
+    assert placeholder_keys(path) == ("organisme.nom", "signataire.fonction")
+    assert placeholder_keys(load_path(MODULES, MEDIA)) == ()

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from elearn.certificates import pdf, signing
-from elearn.certificates.credential import verify_credential
+from elearn.certificates.credential import ModuleRecord, verify_credential
 from elearn.certificates.issue import Issuer, certificate_data, issue_certificate
 from elearn.certificates.path import load_path
 from elearn.db import get_engine, session_scope
@@ -91,6 +91,38 @@ def test_page_is_a4_and_carries_metadata(issued):
     assert len(document.pages) == 1
     assert document.metadata.title == "Attestation de suivi de formation — Camille Martin"
     assert document.metadata.author == "Association Santé Égalité"
+
+
+def test_the_shipped_path_fits_on_one_page_with_a_signature(issued):
+    """Six objectives and six modules (the shipped parcours.yml), a signature image, a long name with an
+    apostrophe: still one A4 page, and the page footer prints the name as typed."""
+    shipped = load_path(Path("modules"), Path("media"))
+    first = issued["data"].first_activity_at
+    data = replace(
+        issued["data"],
+        learner_name="Marie-Françoise Lefèvre-N'Diaye de la Grande-Maison",
+        learner_profession="Médiatrice en santé",
+        objectives=shipped.objectives,
+        modules=tuple(
+            ModuleRecord(slug, f"Module « {slug} » au titre assez long pour la colonne", 45, first, 92.5)
+            for slug in shipped.required_modules
+        ),
+        organisation_name="Association régionale pour l'égalité d'accès aux soins et la médiation en santé",
+        organisation_address="Maison des associations\n12 rue de la République\n69002 Lyon",
+    )
+    assert len(shipped.objectives) >= 6 and len(shipped.required_modules) >= 6
+    content = pdf.render_pdf(data, "{}", issued["instance"], MEDIA)
+    assert len(reader(content).pages) == 1
+    text = text_of(content)
+    assert f"Attestation {data.code} — Marie-Françoise Lefèvre-N'Diaye de la Grande-Maison" in text
+    assert "&#39;" not in text and "\\0000" not in text
+
+
+def test_the_footer_cannot_break_out_of_the_style_sheet(issued):
+    html = pdf.render_html(replace(issued["data"], learner_name='A"; } body { display: none } </style><p>x'), issued["instance"], MEDIA)
+    style = html[html.index("<style>"):html.index("</style>")]
+    assert 'A"; }' not in style and "A\\000022; \\00007d body" in style  # the quote and brace are CSS escapes
+    assert html.count("</style>") == 1
 
 
 def test_attachment_is_the_signed_credential(issued):

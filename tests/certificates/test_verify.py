@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from pypdf import PdfReader, PdfWriter
+from weasyprint import HTML
 
 from elearn.certificates import pdf, signing
-from elearn.certificates.credential import dumps
+from elearn.certificates.credential import dumps, sign_credential, to_credential
 from elearn.certificates.issue import certificate_data, issue_certificate
 from elearn.certificates.verify import verify_pdf
 from elearn.cli.certificates import verify_cert
-from tests.certificates.support import MEDIA, certificate_app
+from tests.certificates.support import BASE_URL, MEDIA, certificate_app
 
 
 @pytest.fixture
@@ -45,12 +46,76 @@ def rebuilt(content: bytes, attachment: bytes | None) -> bytes:
     return out.getvalue()
 
 
-def test_genuine_pdf_is_valid_and_says_revocation_is_online(issued):
+def overlaid(content: bytes, covered: str, forged: str) -> bytes:
+    """``forged`` painted over the printed ``covered`` text, as a forger does it: an overlay page made with
+    WeasyPrint (white background, same font size, same place) merged onto the page with pypdf; the signed
+    attachment is left alone."""
+    reader = PdfReader(BytesIO(content))
+    found = []
+
+    def visit(text, cm, tm, font, size):  # noqa: ANN001, ANN202
+        if text.replace("\u00a0", " ").startswith(covered):
+            found.append((tm[4] * cm[0] + cm[4], tm[5] * cm[3] + cm[5], size * abs(cm[0])))
+
+    reader.pages[0].extract_text(visitor_text=visit)
+    [(x, baseline, size)] = found
+    height = float(reader.pages[0].mediabox.height)
+    css = (
+        f"@page {{ size: A4; margin: 0 }} body {{ margin: 0 }} p {{ position: absolute; margin: 0; padding-right: 2em; "
+        f"left: {x}pt; top: {height - baseline - 0.846 * size}pt; font: {size}pt/1 'DejaVu Sans'; background: white }}"
+    )
+    overlay = PdfReader(BytesIO(HTML(string=f"<style>{css}</style><p>{forged}</p>").write_pdf())).pages[0]
+    writer = PdfWriter(clone_from=reader)
+    writer.pages[0].merge_page(overlay)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_genuine_pdf_is_valid_shows_the_signed_values_and_says_revocation_is_online(issued):
     result = verify_pdf(issued["pdf"], issued["key"])
     assert result.valid, result.message
     assert result.message.startswith("Attestation authentique : délivrée le ")
     assert "à Camille Martin pour la formation « Prévenir les discriminations dans l'accès aux soins »" in result.message
     assert f"Une révocation éventuelle ne se vérifie qu'en ligne : {issued['data'].verification_url}" in result.message
+    for line in ("temps actif mesuré : 1 h 33 min", "durée nominale : 2 h 00 min", "titulaire : Camille Martin",
+                 "module « Repérer les discriminations : refus de soins et délais », score : 87,5 %",
+                 "module « Agir et orienter », terminé le : 20 novembre 2026", f"code : {issued['data'].code}"):
+        assert f"\n  - {line}\n" in result.message + "\n"
+
+
+@pytest.mark.parametrize("active_seconds", [0, 30, 36000])
+def test_genuine_pdf_with_another_active_time_is_valid(issued, issuer, active_seconds):
+    data = replace(issued["data"], active_seconds=active_seconds)  # « 0 min », « moins d'une minute », « 10 h 00 min »
+    credential = dumps(sign_credential(to_credential(data, BASE_URL + "/"), issuer.key, data.issued_at))
+    result = verify_pdf(pdf.render_pdf(data, credential, issued["instance"], MEDIA), issued["key"])
+    assert result.valid, result.message
+
+
+@pytest.mark.parametrize(
+    ("covered", "forged", "problem"),
+    [
+        ("1 h 33 min", "9\u00a0h\u00a033\u00a0min", "Temps actif mesuré : la page porte « 9 h 33 min », l'attestation signée « 1 h 33 min »."),
+        ("2 h 00 min", "20\u00a0h\u00a000\u00a0min", "Durée nominale : la page porte « 20 h 00 min », l'attestation signée « 2 h 00 min »."),
+        ("Camille Martin", "Camilla Martin", "Titulaire : « Camilla Martin » est imprimé par-dessus « Camille Martin »."),
+        ("20 novembre 2026", "21 novembre 2026", "Dernière activité : la page porte « 21 novembre 2026 », l'attestation signée « 20 novembre 2026 »."),
+    ],
+)
+def test_value_painted_over_the_page_is_caught_naming_the_field(issued, covered, forged, problem):
+    result = verify_pdf(overlaid(issued["pdf"], covered, forged), issued["key"])
+    assert not result.valid
+    assert result.message.startswith("Document modifié : l'attestation signée jointe est authentique, mais la page imprimée")
+    assert problem in result.message
+
+
+def test_a_date_the_credential_does_not_sign_is_caught_where_no_signed_date_is_printed(issued):
+    result = verify_pdf(overlaid(issued["pdf"], "Dominique Lefèvre", "Prolongée au 3 mars 2027"), issued["key"])
+    assert not result.valid
+    assert (
+        "La page porte « 3 mars 2027 » (ligne « Dominique Lefèvre Prolongée au 3 mars 2027 »), "
+        "une date que l'attestation signée ne contient pas." in result.message
+    )
+    assert "Texte superposé : « Prolongée au 3 mars 2027 » est imprimé par-dessus « Dominique Lefèvre »." in result.message
 
 
 def test_one_byte_changed_in_the_credential_is_caught(issued):
@@ -90,13 +155,30 @@ def test_printed_page_that_disagrees_with_the_signed_data_is_caught(issued):
     content = pdf.render_pdf(forged_page, issued["json"], issued["instance"], MEDIA)
     result = verify_pdf(content, issued["key"])
     assert not result.valid
-    assert "la page imprimée ne lui correspond pas" in result.message and "Camille Martin" in result.message
+    assert "la page imprimée ne lui correspond pas" in result.message
+    assert "Titulaire : « Camille Martin » (signé) n'apparaît pas sur la page." in result.message
+
+
+def test_redrawn_page_with_another_active_time_names_the_field(issued):
+    forged_page = replace(issued["data"], active_seconds=9 * 3600 + 33 * 60)
+    result = verify_pdf(pdf.render_pdf(forged_page, issued["json"], issued["instance"], MEDIA), issued["key"])
+    assert not result.valid
+    assert "Temps actif mesuré : « 1 h 33 min » (signé) n'apparaît pas sur la page." in result.message
+    assert "La page porte « 9 h 33 min » (ligne « Temps actif mesuré 9 h 33 min Version du parcours 2026.1 »), une durée" in result.message
 
 
 def test_cli_accepts_a_genuine_pdf(app, issued, tmp_path):
     (tmp_path / "a.pdf").write_bytes(issued["pdf"])
     result = app.test_cli_runner().invoke(verify_cert, [str(tmp_path / "a.pdf")])
     assert result.exit_code == 0 and result.output.startswith("OK : Attestation authentique")
+    assert "\n  - temps actif mesuré : 1 h 33 min\n" in result.output
+
+
+def test_cli_rejects_an_overlaid_page_with_the_field(app, issued, tmp_path):
+    (tmp_path / "a.pdf").write_bytes(overlaid(issued["pdf"], "1 h 33 min", "9\u00a0h\u00a033\u00a0min"))
+    result = app.test_cli_runner().invoke(verify_cert, [str(tmp_path / "a.pdf")])
+    assert result.exit_code == 1
+    assert result.output.startswith("ÉCHEC : Document modifié : ") and "Temps actif mesuré : la page porte « 9 h 33 min »" in result.output
 
 
 def test_cli_rejects_a_tampered_pdf_with_the_reason(app, issued, tmp_path):

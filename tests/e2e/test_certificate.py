@@ -24,7 +24,7 @@ def live_server_config() -> dict[str, object]:
 
 def test_download_the_certificate_and_follow_its_verification_url(page: Page, live_server, tmp_path):
     user = add_user(live_server.app, "lea@exemple.fr", full_name="Léa Fontaine", profession="Sage-femme")
-    complete_path(live_server.app, user.id)  # the reader is tested elsewhere; here the path is done
+    complete_path(live_server.app, user.id)  # test_certificate_journey.py completes it in the reader
     log_in(page, live_server, "lea@exemple.fr")
 
     expect(page.get_by_text("votre attestation est prête")).to_be_visible()

@@ -10,7 +10,7 @@ from sqlmodel import select
 from elearn.db import get_engine, session_scope
 from elearn.models import AuditEvent, Certificate, Role
 from elearn.security import ratelimit
-from tests.certificates.support import certificate_app, complete_path
+from tests.certificates.support import certificate_app, complete_path, modules_with_example_values
 from tests.conftest import AuthActions, add_user
 
 
@@ -180,3 +180,64 @@ def test_admin_sees_problems_of_parcours_yml(tmp_path):
     AuthActions(client).login("admin@exemple.fr")
     page = client.get("/admin/certificates").get_data(as_text=True)
     assert "Le fichier parcours.yml contient" in page and "clé obligatoire manquante « version »" in page
+
+
+def test_certificate_errors_follow_the_interface_language(app, client, auth, learner):
+    client.get("/langue/en")
+    auth.login(learner.email)
+    page = client.post("/attestation", follow_redirects=True).get_data(as_text=True)
+    # the module titles are content: they stay as written
+    assert "The course is not finished. Modules remaining: “" in page and "“Agir et orienter”" in page
+    assert "Le parcours n&#39;est pas terminé" not in page
+
+
+def test_after_erasure_the_certificate_stays_valid_without_the_holders_name(app, client, auth, learner, admin, code):
+    auth.logout()
+    auth.login(admin.email)
+    erased = client.post(f"/admin/users/{learner.id}/erase", data={"confirmation": learner.email})
+    assert erased.status_code == 302
+    auth.logout()
+    public = client.get(f"/verify/{code}").get_data(as_text=True)
+    assert "Valide" in public and "identité effacée à sa demande" in public
+    assert "Elle a été délivrée le " in public and "Prévenir les discriminations dans l&#39;accès aux soins" in public
+    assert "Camille" not in public and "Martin" not in public and "Infirmière" not in public
+    auth.login(admin.email)
+    shown = {  # each page still shows the record, only the person is gone
+        "/admin/certificates": code, f"/admin/certificates/{code}": "identité effacée à sa demande",
+        "/admin/audit": "Attestation délivrée", "/admin/exports/completions.csv": "Personne anonymisée,anonyme-",
+        "/admin/exports/attendance.csv": "Personne anonymisée,anonyme-", "/admin/exports/completions.xapi": '"name": "1"',
+    }
+    for url, evidence in shown.items():
+        response = client.get(url)
+        text = response.get_data(as_text=True)  # read now: exports are streamed
+        assert response.status_code == 200 and evidence in text, url
+        assert "Camille" not in text and "Infirmi" not in text, url
+    assert client.get(f"/admin/certificates/{code}.pdf").status_code == 302  # its signed data held the name: no PDF any more
+    refused = client.post(f"/admin/certificates/{code}/reissue", data={"reissue-reason": "Essai"}, follow_redirects=True)
+    assert "aucune attestation ne peut plus lui être délivrée" in refused.get_data(as_text=True)
+    [certificate] = stored(app)
+    assert "Camille" not in certificate.credential and "Infirmi" not in certificate.credential
+    assert certificate.revoked_at is None
+
+
+EXAMPLE_WARNING = "Les coordonnées de l'organisme dans modules/parcours.yml sont encore celles de l'exemple"
+
+
+def test_admin_is_warned_while_parcours_yml_holds_example_values(tmp_path):
+    app = certificate_app(tmp_path, ELEARN_MODULES_DIR=str(modules_with_example_values(tmp_path)))
+    add_user(app, "admin@exemple.fr", Role.ADMIN)
+    client = app.test_client()
+    AuthActions(client).login("admin@exemple.fr")
+    for url in ("/admin/dashboard", "/admin/certificates"):
+        page = client.get(url).get_data(as_text=True)
+        assert EXAMPLE_WARNING in page and "<code>organisme.nom</code>, <code>signataire.fonction</code>" in page, url
+    client.get("/langue/en")
+    english = client.get("/admin/dashboard").get_data(as_text=True)
+    assert "The organisation's details in modules/parcours.yml are still the example's" in english
+    assert EXAMPLE_WARNING not in english
+
+
+def test_no_warning_once_parcours_yml_is_filled_in(client, auth, admin):
+    auth.login(admin.email)
+    for url in ("/admin/dashboard", "/admin/certificates"):
+        assert EXAMPLE_WARNING not in client.get(url).get_data(as_text=True), url

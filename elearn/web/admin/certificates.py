@@ -18,9 +18,11 @@ from elearn.certificates.issue import (
     MAX_REASON_LENGTH,
     certificate_data,
     find_certificate,
+    holder_erased,
     reissue_certificate,
     revoke_certificate,
 )
+from elearn.certificates.path import TrainingPath, placeholder_keys
 from elearn.db import get_session
 from elearn.models import Certificate, User
 from elearn.web.admin import bp
@@ -36,6 +38,11 @@ class ReasonForm(FlaskForm):
         _l("Motif"),
         validators=[DataRequired(_l("Indiquez le motif.")), Length(max=MAX_REASON_LENGTH, message=_l("Motif trop long."))],
     )
+
+
+def example_keys(path: TrainingPath | None) -> tuple[str, ...]:
+    """Keys of parcours.yml still holding the shipped example's values (``admin/_example_values.html``)."""
+    return placeholder_keys(path) if path is not None else ()
 
 
 def _certificate_or_404(code: str) -> Certificate:
@@ -54,7 +61,9 @@ def certificates():
         statement = statement.where(or_(col(User.full_name).ilike(pattern), col(Certificate.code).ilike(pattern)))
     rows = get_session().exec(statement.order_by(col(Certificate.issued_at).desc()).limit(LIST_LIMIT)).all()
     path, problems = path_or_problems()
-    return render_template("admin/certificates.html", rows=rows, query=query, path=path, problems=problems)
+    return render_template(
+        "admin/certificates.html", rows=rows, query=query, path=path, problems=problems, example_keys=example_keys(path)
+    )
 
 
 @bp.route("/certificates/<code>")
@@ -70,6 +79,7 @@ def _detail(found: Certificate, revoke_form: ReasonForm, reissue_form: ReasonFor
         certificate=found,
         data=certificate_data(found),
         holder=db.get(User, found.user_id),
+        holder_erased=holder_erased(db, found),
         revoked_by=db.get(User, found.revoked_by_id) if found.revoked_by_id else None,
         replaced_by=db.exec(select(Certificate).where(Certificate.replaces_id == found.id)).first(),
         replaces=db.get(Certificate, found.replaces_id) if found.replaces_id else None,
@@ -80,7 +90,11 @@ def _detail(found: Certificate, revoke_form: ReasonForm, reissue_form: ReasonFor
 
 @bp.route("/certificates/<code>.pdf")
 def certificate_pdf(code: str):
-    return pdf_response(_certificate_or_404(code))
+    found = _certificate_or_404(code)
+    if holder_erased(get_session(), found):
+        flash(_("L'identité de la personne titulaire a été effacée : le PDF ne peut plus être produit."), "error")
+        return redirect(url_for("admin.certificate", code=found.code))
+    return pdf_response(found)
 
 
 @bp.route("/certificates/<code>/revoke", methods=["POST"])

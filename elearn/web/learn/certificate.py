@@ -16,6 +16,7 @@ from elearn.db import get_session
 from elearn.i18n import _
 from elearn.web.certificates import issuer, path_or_problems, pdf_response, status_for
 from elearn.web.learn import bp
+from elearn.web.learn.helpers import overview
 from elearn.web.modules import get_library
 
 #: Pages that show the certificate partial.
@@ -27,7 +28,7 @@ def _certificate_status() -> dict[str, object]:
     """Only the catalog and the progress page pay for the status query; a view may pass its own."""
     if request.endpoint not in STATUS_PAGES or not current_user.is_authenticated:
         return {}
-    return {"certificate_status": status_for(current_user)}
+    return {"certificate_status": status_for(current_user, overview())}
 
 
 @bp.route("/attestation")

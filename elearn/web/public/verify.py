@@ -1,9 +1,10 @@
 """Public certificate verification: type a code or follow the QR code; the signing key is published.
 
 The page says valid, revoked (with the date) or unknown, and shows only the name, the training, the
-dates and the hours: nothing else about the person. Lookups of unknown codes are rate-limited per
-client by :mod:`elearn.security.ratelimit`, whose counters live in the database, so the limit holds
-across worker processes.
+dates and the hours: nothing else about the person. After an erasure (right to erasure) not even the
+name: the page says the holder's identity was erased at their request. Lookups of unknown codes are
+rate-limited per client by :mod:`elearn.security.ratelimit`, whose counters live in the database, so
+the limit holds across worker processes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flask import current_app, redirect, render_template, request, url_for
 
 from elearn.certificates import signing
 from elearn.certificates.codes import normalise_code
-from elearn.certificates.issue import certificate_data, find_certificate
+from elearn.certificates.issue import certificate_data, find_certificate, holder_erased
 from elearn.db import get_session
 from elearn.security import ratelimit
 from elearn.web.certificates import instance_dir
@@ -34,11 +35,18 @@ def verify():
 @bp.route("/verify/<code>")
 def verify_code(code: str):
     ratelimit.ensure_room(ratelimit.UNKNOWN_CODES_PER_ADDRESS)
-    found = find_certificate(get_session(), code)
+    db = get_session()
+    found = find_certificate(db, code)
     if found is None:
         ratelimit.note(ratelimit.UNKNOWN_CODES_PER_ADDRESS)
         return render_template("public/verify_result.html", certificate=None, data=None, code=code), 404
-    return render_template("public/verify_result.html", certificate=found, data=certificate_data(found), code=found.code)
+    return render_template(
+        "public/verify_result.html",
+        certificate=found,
+        data=certificate_data(found),
+        code=found.code,
+        erased=holder_erased(db, found),
+    )
 
 
 @bp.route("/.well-known/elearn-certificate-key")
