@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from elearn.content.model import Module
 from elearn.i18n import N_, _
-from elearn.learning.quizzes import best_attempt
+from elearn.learning.quizzes import attempt_number_after, best_attempt
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.base import utcnow
 
@@ -46,9 +47,12 @@ class ModuleState:
     module: Module
     status: Status
     sections_read: set[str] = field(default_factory=set)
+    #: Sections opened at least once (read or not): a page view of one of them has a row to update.
+    sections_visited: set[str] = field(default_factory=set)
     best: dict[str, QuizAttempt | None] = field(default_factory=dict)
     attempts: list[QuizAttempt] = field(default_factory=list)
     progress: ModuleProgress | None = None
+    #: Time on task and activity dates: 0 and None unless the states were read ``with_time``.
     active_seconds: int = 0
     first_activity_at: datetime | None = None
     last_activity_at: datetime | None = None
@@ -78,6 +82,14 @@ class ModuleState:
             return self.progress.last_section_id  # type: ignore[return-value]
         return next((i for i in ids if i not in self.sections_read), ids[0] if ids else "")
 
+    def attempts_at(self, quiz_id: str) -> list[QuizAttempt]:
+        """The learner's attempts at one quiz of the module, oldest first."""
+        return [a for a in self.attempts if a.quiz_id == quiz_id]
+
+    def next_attempt_number(self, quiz_id: str) -> int | None:
+        """The number the quiz's next form must carry, or None when the attempt limit is reached."""
+        return attempt_number_after(len(self.attempts_at(quiz_id)), self.module)
+
     @property
     def score(self) -> float | None:
         """Score of the module: best points over maximum points across its quizzes."""
@@ -101,19 +113,13 @@ def _rows_by_module(rows, key: Callable) -> dict[str, list]:  # noqa: ANN001
     return grouped
 
 
-def learner_overview(session: Session, user_id: int, modules: Sequence[Module]) -> list[ModuleState]:
-    """The state of every module for one learner, in path order, in a handful of queries."""
-    sections = _rows_by_module(
-        session.exec(select(SectionProgress).where(SectionProgress.user_id == user_id)), lambda r: r.module_slug
-    )
-    attempts = _rows_by_module(
-        session.exec(
-            select(QuizAttempt).where(QuizAttempt.user_id == user_id).order_by(QuizAttempt.submitted_at)
-        ),
-        lambda r: r.module_slug,
-    )
-    progress = {p.module_slug: p for p in session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id))}
-    times = {
+def _best_by_quiz(module: Module, attempts: Sequence[QuizAttempt]) -> dict[str, QuizAttempt | None]:
+    return {q.id: best_attempt([a for a in attempts if a.quiz_id == q.id]) for q in module.quizzes}
+
+
+def _active_time(session: Session, user_id: int) -> dict[str, tuple[int | None, datetime | None, datetime | None]]:
+    """Seconds on task, first and last activity per module."""
+    return {
         slug: (seconds, first, last)
         for slug, seconds, first, last in session.exec(
             select(
@@ -126,6 +132,31 @@ def learner_overview(session: Session, user_id: int, modules: Sequence[Module]) 
             .group_by(ActiveTime.module_slug)
         )
     }
+
+
+def learner_overview(
+    session: Session, user_id: int, modules: Sequence[Module], *, with_time: bool = True
+) -> list[ModuleState]:
+    """The state of every module for one learner, in path order, in three or four queries whatever the number of modules.
+
+    Every page of the learner's path starts with this, so it loads only what the states need: the
+    answers and outcome of each attempt (JSON, the bulk of an attempt row) are left to the pages
+    that show a correction, and the time on task (``with_time``) to those that show it.
+    """
+    sections = _rows_by_module(
+        session.exec(select(SectionProgress).where(SectionProgress.user_id == user_id)), lambda r: r.module_slug
+    )
+    attempts = _rows_by_module(
+        session.exec(
+            select(QuizAttempt)
+            .where(QuizAttempt.user_id == user_id)
+            .options(defer(QuizAttempt.answers), defer(QuizAttempt.outcome))  # type: ignore[arg-type]
+            .order_by(QuizAttempt.submitted_at)
+        ),
+        lambda r: r.module_slug,
+    )
+    progress = {p.module_slug: p for p in session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id))}
+    times = _active_time(session, user_id) if with_time else {}
     states: dict[str, ModuleState] = {}
     for module in modules:
         module_attempts = attempts.get(module.slug, [])
@@ -134,7 +165,8 @@ def learner_overview(session: Session, user_id: int, modules: Sequence[Module]) 
             module=module,
             status=Status.NOT_STARTED,
             sections_read={r.section_id for r in sections.get(module.slug, []) if r.read_at is not None},
-            best={q.id: best_attempt([a for a in module_attempts if a.quiz_id == q.id]) for q in module.quizzes},
+            sections_visited={r.section_id for r in sections.get(module.slug, [])},
+            best=_best_by_quiz(module, module_attempts),
             attempts=module_attempts,
             progress=progress.get(module.slug),
             active_seconds=int(seconds or 0),
@@ -168,14 +200,37 @@ def is_complete(state: ModuleState, missing_reflections: int = 0) -> bool:
     return all_read and all_passed and missing_reflections == 0
 
 
+def with_attempt(state: ModuleState, attempt: QuizAttempt) -> ModuleState:
+    """The module's state once ``attempt`` is stored, without reading the learner's records again."""
+    attempts = state.attempts if any(a.id == attempt.id for a in state.attempts) else [*state.attempts, attempt]
+    updated = replace(state, attempts=attempts, best=_best_by_quiz(state.module, attempts))
+    updated.status = _status(updated)
+    return updated
+
+
 def record_completion_if_due(
-    session: Session, user_id: int, modules: Sequence[Module], slug: str, missing_reflections: int = 0
+    session: Session,
+    user_id: int,
+    modules: Sequence[Module],
+    slug: str,
+    missing_reflections: int = 0,
+    state: ModuleState | None = None,
 ) -> bool:
-    """Record the completion of module ``slug`` (date, score, content hash) the first time it is due."""
-    state = next(s for s in learner_overview(session, user_id, modules) if s.module.slug == slug)
+    """Record the completion of module ``slug`` (date, score, content hash) the first time it is due.
+
+    ``state`` is the module's state when the caller holds it up to date (e.g. :func:`with_attempt`
+    after a quiz submission); otherwise it is read.
+    """
+    if state is None:
+        state = next(s for s in learner_overview(session, user_id, modules, with_time=False) if s.module.slug == slug)
     if state.status is Status.COMPLETED or not is_complete(state, missing_reflections):
         return False
-    progress = state.progress or ModuleProgress(user_id=user_id, module_slug=slug)
+    # A state read before this request recorded the first visit has no progress row although one exists.
+    progress = (
+        state.progress
+        or session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == slug)).first()
+        or ModuleProgress(user_id=user_id, module_slug=slug)
+    )
     progress.completed_at = utcnow()
     progress.completion_score = module_score(state.module, state.best) if state.module.quizzes else None
     progress.completion_content_hash = state.module.content_hash

@@ -49,12 +49,16 @@ def attempt_count(session: Session, user_id: int, module_slug: str, quiz_id: str
     ).one()
 
 
-def next_attempt_number(session: Session, user_id: int, module: Module, quiz: Quiz) -> int | None:
-    """The number the next form must carry, or None when the attempt limit is reached."""
-    done = attempt_count(session, user_id, module.slug, quiz.id)
+def attempt_number_after(done: int, module: Module) -> int | None:
+    """The number of the attempt after ``done`` attempts, or None when the module's limit is reached."""
     if module.max_attempts is not None and done >= module.max_attempts:
         return None
     return done + 1
+
+
+def next_attempt_number(session: Session, user_id: int, module: Module, quiz: Quiz) -> int | None:
+    """The number the next form must carry, or None when the attempt limit is reached."""
+    return attempt_number_after(attempt_count(session, user_id, module.slug, quiz.id), module)
 
 
 def best_attempt(attempts: Collection[QuizAttempt]) -> QuizAttempt | None:
@@ -69,12 +73,20 @@ def submit_quiz(
     quiz: Quiz,
     attempt_number: int,
     answers: Mapping[str, Collection[str]],
+    previous: Collection[QuizAttempt] | None = None,
 ) -> Submission:
-    """Score and store one attempt; a repeated ``attempt_number`` returns the stored attempt."""
-    existing = _find(session, user_id, module.slug, quiz.id, attempt_number)
+    """Score and store one attempt; a repeated ``attempt_number`` returns the stored attempt.
+
+    ``previous`` are the learner's attempts at this quiz when the caller has just read them (the page's
+    state); otherwise they are read here. Either way the unique constraint decides a race: a number
+    taken meanwhile by another request makes this one a duplicate, never a second attempt.
+    """
+    if previous is None:
+        previous = attempts_for(session, user_id, module.slug, quiz.id)
+    existing = next((a for a in previous if a.attempt_number == attempt_number), None)
     if existing is not None:
         return Submission(existing, duplicate=True)
-    expected = next_attempt_number(session, user_id, module, quiz)
+    expected = attempt_number_after(len(previous), module)
     if expected is None:
         raise QuizClosed(_("Vous avez utilisé toutes les tentatives permises pour ce quiz."))
     if attempt_number != expected:

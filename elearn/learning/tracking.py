@@ -1,5 +1,9 @@
 """Page visits, sections read, and active time from browser heartbeats.
 
+A page view records the learner's position (where "Reprendre" leads) and the day's activity, but only
+when that changes something: reloading a page, or coming back to it within ``VISIT_REFRESH_SECONDS``,
+writes nothing, so most page views are read-only.
+
 Active time is the basis of the attendance proof, so it is credited conservatively: the browser says how
 many seconds the learner was active since its last heartbeat, and the server credits at most the
 wall-clock time elapsed since it last credited *this learner* (whatever the tab), and at most
@@ -9,19 +13,29 @@ never add up to more than the time that really passed.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from elearn.formatting import local
 from elearn.learning.upsert import upsert
 from elearn.models import ActiveTime, ActivityClock, ModuleProgress, SectionProgress
 from elearn.models.base import utcnow
 
+if TYPE_CHECKING:
+    from elearn.learning.progress import ModuleState
+
 #: The browser sends a heartbeat every 15 s; anything above this is not believed.
 HEARTBEAT_INTERVAL_SECONDS = 15
 MAX_HEARTBEAT_SECONDS = 30
+#: How stale the recorded position of the page being viewed may be before a view writes it again.
+#: It bounds how far the "last activity" dates of a reader without JavaScript can lag; time on task is
+#: not concerned (a page view credits no seconds, heartbeats do).
+VISIT_REFRESH_SECONDS = 60
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -37,7 +51,7 @@ def _touch_activity(session: Session, user_id: int, module_slug: str, section_id
             "user_id": user_id,
             "module_slug": module_slug,
             "section_id": section_id,
-            "day": now.date(),
+            "day": local(now).date(),
             "seconds": seconds,
             "first_activity_at": now,
             "last_activity_at": now,
@@ -66,6 +80,38 @@ def record_visit(session: Session, user_id: int, module_slug: str, section_id: s
     )
     _touch_activity(session, user_id, module_slug, section_id, now, 0)
     session.commit()
+
+
+def visit_is_recorded(states: Sequence[ModuleState], module_slug: str, section_id: str, now: datetime) -> bool:
+    """Whether the last recorded page view is this very section, recently enough to leave it as it is.
+
+    That is: this module's position is ``section_id`` and its section row exists; it was recorded less
+    than ``VISIT_REFRESH_SECONDS`` ago on the same French calendar day (so the day's activity row exists too); and no
+    other module was visited since (where "Reprendre" leads stays right).
+    """
+    state = next((s for s in states if s.module.slug == module_slug), None)
+    if state is None or state.progress is None or section_id not in state.sections_visited:
+        return False
+    if state.progress.last_section_id != section_id:
+        return False
+    last = as_utc(state.progress.last_activity_at)
+    if local(last).date() != local(now).date() or not timedelta(0) <= now - last < timedelta(seconds=VISIT_REFRESH_SECONDS):
+        return False
+    return all(as_utc(s.progress.last_activity_at) <= last for s in states if s.progress is not None)
+
+
+def record_page_view(
+    session: Session, user_id: int, states: Sequence[ModuleState], module_slug: str, section_id: str, now: datetime | None = None
+) -> bool:
+    """A section page was shown: record the visit unless it is already recorded; True when it wrote.
+
+    ``states`` are the learner's module states as read at the start of the request.
+    """
+    now = now or utcnow()
+    if visit_is_recorded(states, module_slug, section_id, now):
+        return False
+    record_visit(session, user_id, module_slug, section_id, now)
+    return True
 
 
 def mark_section_read(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime | None = None) -> None:

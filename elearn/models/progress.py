@@ -69,7 +69,11 @@ class QuizAttempt(SQLModel, table=True):
 
 
 class ActiveTime(SQLModel, table=True):
-    """Active time of a learner on one section on one (UTC) day, plus first and last activity."""
+    """Active time of a learner on one section on one day, plus first and last activity.
+
+    ``day`` is the French calendar day (Europe/Paris) of the activity, the day the attendance log shows
+    beside Paris times and the one report periods filter on.
+    """
 
     __table_args__ = (UniqueConstraint("user_id", "module_slug", "section_id", "day"),)
 

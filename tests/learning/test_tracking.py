@@ -74,6 +74,16 @@ def test_time_is_split_by_section_and_day(app, learner):
     assert rows == {("a", "2026-11-02"): 10, ("b", "2026-11-02"): 10, ("b", "2026-11-03"): 10}
 
 
+def test_days_are_french_calendar_days(app, learner):
+    """00:20 in Paris on 10 March is 23:20 UTC on the 9th: the attendance log must say the 10th."""
+    beat(app, learner.id, 10, datetime(2026, 3, 9, 23, 20, tzinfo=UTC))
+    beat(app, learner.id, 10, datetime(2026, 3, 9, 23, 35, tzinfo=UTC))
+    beat(app, learner.id, 10, datetime(2026, 7, 1, 21, 59, tzinfo=UTC))  # 23:59 in Paris, summer time
+    with app.app_context(), session_scope() as session:
+        rows = {r.day.isoformat(): r.seconds for r in session.exec(select(ActiveTime))}
+    assert rows == {"2026-03-10": 20, "2026-07-01": 10}
+
+
 def test_concurrent_heartbeats_never_exceed_wall_clock(app, learner):
     """Threads hammering the same learner at the same instant credit one heartbeat's worth."""
     beat(app, learner.id, 15, T0)

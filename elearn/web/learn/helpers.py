@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from flask import g
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -13,13 +14,22 @@ from elearn.learning import progress as progress_rules
 from elearn.web.modules import get_library
 
 
-def overview() -> list[progress_rules.ModuleState]:
-    """States of every module for the current learner, in path order."""
-    return progress_rules.learner_overview(get_session(), current_user.id, get_library().modules())
+def overview(with_time: bool = False) -> list[progress_rules.ModuleState]:
+    """States of every module for the current learner, in path order, read once per request.
+
+    A page reads them before it writes anything, and shows them as read (a page view's own visit
+    changes nothing it shows); a view that changes progress redirects, and the next request reads anew.
+    ``with_time``: with the time on task and activity dates, for the pages that show them.
+    """
+    timed, states = g.get("learner_states", (False, None))
+    if states is None or (with_time and not timed):
+        states = progress_rules.learner_overview(get_session(), current_user.id, get_library().modules(), with_time=with_time)
+        g.learner_states = (with_time, states)
+    return states
 
 
-def state_for(module: Module) -> progress_rules.ModuleState:
-    return next(s for s in overview() if s.module.slug == module.slug)
+def state_for(module: Module, with_time: bool = False) -> progress_rules.ModuleState:
+    return next(s for s in overview(with_time) if s.module.slug == module.slug)
 
 
 def find_quiz(module: Module, quiz_id: str) -> tuple[Section, Quiz] | None:

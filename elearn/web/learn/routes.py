@@ -33,11 +33,14 @@ def _section_or_404(module: Module, section_id: str) -> tuple[int, Section]:
     abort(404)
 
 
-def _complete_if_due(module: Module) -> bool:
-    """Record the module's completion when every rule is met (reflections included when required)."""
+def _complete_if_due(module: Module, state: progress_rules.ModuleState | None = None) -> bool:
+    """Record the module's completion when every rule is met (reflections included when required).
+
+    ``state``: the module's state when the view holds it up to date; otherwise it is read.
+    """
     db = get_session()
     missing = len(missing_reflections(db, current_user, module))
-    return progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug, missing)
+    return progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug, missing, state)
 
 
 @bp.route("/modules")
@@ -55,7 +58,7 @@ def catalog():
 @login_required
 def module_overview(slug: str):
     module = _module_or_404(slug)
-    return render_template("learn/module.html", module=module, state=state_for(module))
+    return render_template("learn/module.html", module=module, state=state_for(module, with_time=True))
 
 
 @bp.route("/modules/<slug>/<section_id>")
@@ -69,19 +72,21 @@ def section(slug: str, section_id: str):
 def _render_section(
     module: Module, index: int, current: Section, selected: dict | None = None, missing: dict | None = None
 ):  # noqa: ANN202
-    """The reader page; ``selected``/``missing`` re-show a quiz form that was sent incomplete."""
+    """The reader page; ``selected``/``missing`` re-show a quiz form that was sent incomplete.
+
+    The learner's states are read once; the visit is written only when the position changed.
+    """
     state = state_for(module)
     if state.status is progress_rules.Status.LOCKED:
         return render_template("learn/locked.html", module=module, state=state), 403
-    db = get_session()
-    tracking.record_visit(db, current_user.id, module.slug, current.id)
-    quiz_forms = {quiz.id: quizzes.next_attempt_number(db, current_user.id, module, quiz) for quiz in current.quizzes}
+    tracking.record_page_view(get_session(), current_user.id, overview(), module.slug, current.id)
+    quiz_forms = {quiz.id: state.next_attempt_number(quiz.id) for quiz in current.quizzes}
     page = render_template(
         "learn/section.html",
         module=module,
         section=current,
         index=index,
-        state=state_for(module),
+        state=state,
         previous=module.sections[index - 1] if index > 0 else None,
         following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
         quiz_forms=quiz_forms,
@@ -114,7 +119,8 @@ def next_section(slug: str, section_id: str):
 def submit_quiz(slug: str, quiz_id: str):
     module = _module_or_404(slug)
     section, quiz = find_quiz(module, quiz_id) or abort(404)
-    if state_for(module).status is progress_rules.Status.LOCKED:
+    state = state_for(module)
+    if state.status is progress_rules.Status.LOCKED:
         abort(403)
     number = request.form.get("tentative", type=int)
     if number is None:
@@ -125,15 +131,15 @@ def submit_quiz(slug: str, quiz_id: str):
         return _render_section(module, module.sections.index(section), section, {quiz.id: answers}, {quiz.id: unanswered})
     db = get_session()
     try:
-        submission = quizzes.submit_quiz(db, current_user.id, module, quiz, number, answers)
+        submission = quizzes.submit_quiz(db, current_user.id, module, quiz, number, answers, state.attempts_at(quiz.id))
     except quizzes.QuizClosed as closed:
         flash(closed.message, "warning")
         return redirect(url_for("learn.section", slug=slug, section_id=section.id, _anchor=quiz.id))
     if submission.duplicate:
         flash(_("Cette tentative était déjà enregistrée : voici son résultat."), "info")
     else:
-        tracking.record_visit(db, current_user.id, module.slug, section.id)
-    _complete_if_due(module)
+        tracking.record_page_view(db, current_user.id, overview(), module.slug, section.id)
+    _complete_if_due(module, progress_rules.with_attempt(state, submission.attempt))
     return redirect(url_for("learn.quiz_result", slug=slug, quiz_id=quiz.id, number=submission.attempt.attempt_number))
 
 
@@ -156,7 +162,7 @@ def quiz_result(slug: str, quiz_id: str, number: int):
         attempt=attempt,
         attempts=attempts,
         best=quizzes.best_attempt(attempts),
-        next_number=quizzes.next_attempt_number(get_session(), current_user.id, module, quiz),
+        next_number=quizzes.attempt_number_after(len(attempts), module),
         state=state_for(module),
         following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
         same_version=attempt.content_hash == module.content_hash,
@@ -185,7 +191,7 @@ def heartbeat():
 @bp.route("/progression")
 @login_required
 def progress():
-    states = overview()
+    states = overview(with_time=True)
     return render_template(
         "learn/progress.html",
         states=states,

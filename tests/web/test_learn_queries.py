@@ -1,0 +1,121 @@
+"""How much database work the learner's busiest requests do: SQL statements and commits per request.
+
+These are regression bounds on work, not timings: the section page, the catalog and quiz submission
+are what every learner sends all day (see docs/performance.md), and an extra query per module or a
+write on every view is what made them slow.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import select
+
+from elearn.db import get_engine, session_scope
+from elearn.models import ModuleProgress, QuizAttempt
+
+SECTION = "/modules/premiers-pas/accueil"
+QUIZ_SECTION = "/modules/premiers-pas/verifier-ses-acquis"
+QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
+RIGHT = {"q1": "c1", "q2": ["c1", "c2"]}
+#: The user (one primary-key get), then the learner's module states (three queries for all modules).
+READ_STATEMENTS = 4
+
+
+@dataclass
+class Work:
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+
+    @property
+    def writes(self) -> list[str]:
+        return [s for s in self.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+@contextmanager
+def database_work(app) -> Iterator[Work]:  # noqa: ANN001
+    """The statements and commits the application's engine sends inside the block."""
+    work = Work()
+    engine = get_engine(app)
+
+    def on_statement(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        work.statements.append(statement)
+
+    def on_commit(_conn) -> None:  # noqa: ANN001
+        work.commits += 1
+
+    event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "commit", on_commit)
+    try:
+        yield work
+    finally:
+        event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "commit", on_commit)
+
+
+@pytest.fixture
+def reader(client, auth, learner):
+    auth.login(learner.email)
+    return client
+
+
+def test_viewing_the_current_section_again_writes_nothing(app, reader):
+    assert reader.get(SECTION).status_code == 200
+    with database_work(app) as work:
+        assert reader.get(SECTION).status_code == 200
+    assert work.writes == [] and work.commits == 0
+    assert len(work.statements) <= READ_STATEMENTS
+
+
+def test_the_first_view_of_a_section_records_the_position(app, reader):
+    with database_work(app) as work:
+        reader.get(SECTION)
+    assert work.commits == 1
+    with app.app_context(), session_scope() as session:
+        assert session.exec(select(ModuleProgress)).one().last_section_id == "accueil"
+
+
+def test_section_with_a_quiz_needs_no_query_per_quiz(app, reader):
+    reader.get(QUIZ_SECTION)
+    with database_work(app) as work:
+        page = reader.get(QUIZ_SECTION).get_data(as_text=True)
+    assert 'name="tentative" value="1"' in page
+    assert len(work.statements) <= READ_STATEMENTS
+
+
+def test_catalog_reads_the_states_once(app, reader):
+    with database_work(app) as work:
+        assert reader.get("/modules").status_code == 200
+    assert work.writes == [] and work.commits == 0
+    assert len(work.statements) <= READ_STATEMENTS + 1  # + the learner's certificates when a path is configured
+
+
+def test_quiz_submission_is_one_insert_and_one_commit(app, reader):
+    reader.get(QUIZ_SECTION)
+    with database_work(app) as work:
+        response = reader.post(QUIZ, data={**RIGHT, "tentative": 1})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/tentative/1")
+    assert len(work.writes) == 1 and work.commits == 1
+    assert len(work.statements) <= READ_STATEMENTS + 1
+
+
+def test_a_quiz_that_completes_the_module_on_its_first_visit_completes_it_once(app, reader):
+    for section in ("accueil", "notions", "verifier-ses-acquis"):  # read without opening the pages
+        reader.post(f"/modules/premiers-pas/{section}/suivant")
+    assert reader.post(QUIZ, data={**RIGHT, "tentative": 1}).status_code == 302
+    with app.app_context(), session_scope() as session:
+        progress = session.exec(select(ModuleProgress)).one()
+        assert progress.completed_at is not None and progress.completion_score == 100.0
+        assert progress.last_section_id == "verifier-ses-acquis"
+        assert len(session.exec(select(QuizAttempt)).all()) == 1
+
+
+def test_pages_that_show_time_on_task_read_it(reader):
+    assert reader.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15}).get_json() == {"credited": 15}
+    assert "Temps actif : moins d'une minute" in html.unescape(reader.get("/modules/premiers-pas").get_data(as_text=True))
+    assert "moins d'une minute" in html.unescape(reader.get("/progression").get_data(as_text=True))
