@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 
 import click
@@ -15,6 +17,18 @@ from elearn.reporting.filters import LearnerStatus, parse_filters
 
 #: Base of xAPI activity ids when ELEARN_BASE_URL is not set (same default as printed reset links).
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
+
+
+def system_user() -> str:
+    """Who runs the command, for the audit trail: the command line has no account to name.
+
+    ``getpass`` reads the login name from the environment, then the password database, which a container
+    may lack: the numeric user id still says who it was.
+    """
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError, ImportError):
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else ""
 
 
 @click.command("export")
@@ -46,7 +60,7 @@ def export(fmt: str, dataset: str, date_from: str, date_to: str, module: str, st
     with session_scope() as session:
         try:
             started = start_export(
-                session, request, current_catalog(), actor=None, via="cli",
+                session, request, current_catalog(), actor=None, via="cli", system_user=system_user(),
                 base_url=current_app.config.get("ELEARN_BASE_URL") or DEFAULT_BASE_URL,
                 xapi_actor=current_app.config.get("ELEARN_XAPI_ACTOR", "account"),
             )

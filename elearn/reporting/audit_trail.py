@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -36,6 +36,7 @@ ACTION_LABELS = {
 DETAIL_LABELS = {
     "before": N_("avant"), "after": N_("après"), "role": N_("rôle"), "via": N_("depuis"), "dataset": N_("données"),
     "format": N_("format"), "filters": N_("filtres"), "dates": N_("dates"), "reason": N_("motif"),
+    "system_user": N_("compte système"),
 }
 VALUE_LABELS = {
     "web": N_("le site"), "cli": N_("la ligne de commande"), "completions": N_("suivi des modules"),
@@ -109,7 +110,7 @@ def audit_page(session: Session, action: str = "", number: int = 1) -> Page[Audi
     elif action:
         conditions.append(col(AuditEvent.action) == action)
     total = int(session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one())
-    page: Page[AuditLine] = Page([], number, EVENTS_PER_PAGE, total)
+    page: Page[AuditLine] = Page.within(number, EVENTS_PER_PAGE, total)
     rows = session.exec(
         select(AuditEvent, col(User.full_name))
         .outerjoin(User, col(User.id) == col(AuditEvent.actor_id))
@@ -119,4 +120,4 @@ def audit_page(session: Session, action: str = "", number: int = 1) -> Page[Audi
         .limit(page.size)
     )
     items = [AuditLine(event.at, event.action, name, event.target, event.details or {}) for event, name in rows]
-    return Page(items, number, EVENTS_PER_PAGE, total)
+    return replace(page, items=items)

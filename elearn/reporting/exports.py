@@ -16,9 +16,10 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from itertools import islice
 from typing import Any
 
 from sqlmodel import Session
@@ -32,16 +33,21 @@ from elearn.reporting import durations, xapi
 from elearn.reporting.catalog import Catalog
 from elearn.reporting.cells import protect_formula
 from elearn.reporting.filters import ReportFilters
+from elearn.reporting.moments import iso_moment
 from elearn.reporting.records import (
     ATTENDANCE_COLUMNS,
     COMPLETION_COLUMNS,
     Column,
-    attendance_records,
-    completion_records,
+    attendance_rows,
+    completion_rows,
 )
 
 #: Bytes gathered before a chunk is handed to the client.
 CHUNK_SIZE = 64 * 1024
+#: CSV rows written at a time (one ``writerows`` call).
+CSV_BLOCK_ROWS = 500
+#: JSON array elements joined at a time (xAPI statements: about 80 KB).
+JSON_BLOCK_ITEMS = 100
 
 
 class Dataset(LabelledEnum):
@@ -124,47 +130,52 @@ class Export:
 # Cell values ---------------------------------------------------------------------------------------
 
 
-def iso_moment(moment: datetime) -> str:
-    """ISO 8601 in UTC with its offset: unambiguous for machines and sortable as text."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat(timespec="seconds")
+#: Writes one (non-empty) value of a column as text.
+CellFormat = Callable[[Any], str]
 
 
-def _decimal(value: float, separator: str) -> str:
-    return f"{round(float(value), 2):g}".replace(".", separator)
+def _decimal(separator: str) -> CellFormat:
+    return lambda value: f"{round(float(value), 2):g}".replace(".", separator)
 
 
-def french_cell(value: Any, kind: str, iso_dates: bool) -> str:
-    """A value as a French spreadsheet reads it: local dates JJ/MM/AAAA (or ISO), decimal comma."""
-    if value is None:
-        return ""
-    if kind == "datetime":
-        return iso_moment(value) if iso_dates else local(value).strftime("%d/%m/%Y %H:%M")
-    if kind == "date":
-        return value.isoformat() if iso_dates else value.strftime("%d/%m/%Y")
-    if kind == "decimal":
-        return _decimal(value, ",")
-    return _common_cell(value, kind, french=True)
+def _iso_day(day: date) -> str:
+    return day.isoformat()
 
 
-def plain_cell(value: Any, kind: str, _iso_dates: bool = True) -> str:
-    """A value for a comma CSV: ISO 8601 dates, decimal point, status keys."""
-    if value is None:
-        return ""
-    if kind == "datetime":
-        return iso_moment(value)
-    if kind in ("date", "decimal"):
-        return value.isoformat() if kind == "date" else _decimal(value, ".")
-    return _common_cell(value, kind, french=False)
+def _french_day(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
 
 
-def _common_cell(value: Any, kind: str, *, french: bool) -> str:
-    """Durations, statuses (French label or key), numbers and protected text, in both CSV flavours."""
-    if kind == "duration":
-        return durations.clock(value)
-    if kind == "status":
-        return value.french_label if french else str(value)
-    return protect_formula(str(value)) if kind == "text" else str(value)
+def _french_moment(moment: datetime) -> str:
+    return local(moment).strftime("%d/%m/%Y %H:%M")
+
+
+def _french_status(status: LabelledEnum) -> str:
+    return status.french_label
+
+
+#: A comma CSV: ISO 8601 dates, decimal point, status keys, protected text (text columns hold ``str``).
+PLAIN_CELLS: dict[str, CellFormat] = {
+    "text": protect_formula, "int": str, "decimal": _decimal("."), "date": _iso_day, "datetime": iso_moment,
+    "duration": durations.clock, "status": str,
+}
+#: A French spreadsheet: local dates JJ/MM/AAAA, decimal comma, French status labels.
+FRENCH_CELLS: dict[str, CellFormat] = {
+    **PLAIN_CELLS, "decimal": _decimal(","), "date": _french_day, "datetime": _french_moment, "status": _french_status,
+}
+#: A French spreadsheet with ISO 8601 dates (``--dates iso``).
+FRENCH_ISO_CELLS: dict[str, CellFormat] = {**FRENCH_CELLS, "date": _iso_day, "datetime": iso_moment}
+
+
+def cell_formats(columns: tuple[Column, ...], *, french: bool, iso_dates: bool) -> list[CellFormat]:
+    """How each column's values are written: chosen once per export, not once per cell."""
+    cells = (FRENCH_ISO_CELLS if iso_dates else FRENCH_CELLS) if french else PLAIN_CELLS
+    return [cells[column.kind] for column in columns]
+
+
+def written_cells(row: tuple[Any, ...], formats: list[CellFormat]) -> list[str]:
+    """The row's cells as text, empty for missing values."""
+    return ["" if value is None else write(value) for write, value in zip(formats, row)]
 
 
 def json_value(value: Any, kind: str) -> Any:
@@ -199,38 +210,43 @@ def _text_chunks(lines: Iterable[str], prefix: str = "") -> Iterator[bytes]:
         yield buffer.getvalue().encode("utf-8")
 
 
-def csv_lines(rows: Iterable[dict], columns: tuple[Column, ...], *, french: bool, iso_dates: bool) -> Iterator[str]:
-    """CSV lines: `;` and French labels for French spreadsheets, `,` and keys otherwise."""
-    line = io.StringIO()
-    writer = csv.writer(line, delimiter=";" if french else ",", lineterminator="\r\n")
-    cell = french_cell if french else plain_cell
+def csv_lines(rows: Iterable[tuple], columns: tuple[Column, ...], *, french: bool, iso_dates: bool) -> Iterator[str]:
+    """CSV text, ``CSV_BLOCK_ROWS`` lines at a time: `;` and French labels for French spreadsheets, `,`
+    and keys otherwise."""
+    block = io.StringIO()
+    writer = csv.writer(block, delimiter=";" if french else ",", lineterminator="\r\n")
 
-    def emit(values: list[str]) -> str:
-        line.seek(0)
-        line.truncate()
-        writer.writerow(values)
-        return line.getvalue()
+    def emit(lines: list[list[str]]) -> str:
+        block.seek(0)
+        block.truncate()
+        writer.writerows(lines)
+        return block.getvalue()
 
-    yield emit([protect_formula(c.label) if french else c.key for c in columns])
+    yield emit([[protect_formula(c.label) if french else c.key for c in columns]])
+    formats = cell_formats(columns, french=french, iso_dates=iso_dates)
+    lines = (written_cells(row, formats) for row in rows)
+    while some := list(islice(lines, CSV_BLOCK_ROWS)):
+        yield emit(some)
+
+
+def jsonl_lines(rows: Iterable[tuple], columns: tuple[Column, ...]) -> Iterator[str]:
     for row in rows:
-        yield emit([cell(row[c.key], c.kind, iso_dates) for c in columns])
+        record = {c.key: json_value(value, c.kind) for c, value in zip(columns, row)}
+        yield json.dumps(record, ensure_ascii=False) + "\n"
 
 
-def jsonl_lines(rows: Iterable[dict], columns: tuple[Column, ...]) -> Iterator[str]:
-    for row in rows:
-        yield json.dumps({c.key: json_value(row[c.key], c.kind) for c in columns}, ensure_ascii=False) + "\n"
+def json_array_blocks(items: Iterable[str]) -> Iterator[str]:
+    """A JSON array (what a learning record store accepts in one POST) of elements that are already JSON
+    text, written ``JSON_BLOCK_ITEMS`` elements at a time."""
+    items = iter(items)
+    opening = "[\n"
+    while block := list(islice(items, JSON_BLOCK_ITEMS)):
+        yield opening + ",\n".join(block)
+        opening = ",\n"
+    yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
-def json_array_lines(items: Iterable[dict]) -> Iterator[str]:
-    """A JSON array written one element at a time (what a learning record store accepts in one POST)."""
-    separator = "[\n"
-    for item in items:
-        yield separator + json.dumps(item, ensure_ascii=False)
-        separator = ",\n"
-    yield "[]\n" if separator == "[\n" else "\n]\n"
-
-
-def xlsx_chunks(rows: Iterable[dict], columns: tuple[Column, ...], title: str, iso_dates: bool) -> Iterator[bytes]:
+def xlsx_chunks(rows: Iterable[tuple], columns: tuple[Column, ...], title: str, iso_dates: bool) -> Iterator[bytes]:
     """A workbook written row by row to a temporary file, then streamed and deleted."""
     from elearn.reporting.spreadsheet import write_workbook  # openpyxl is imported only for this format
 
@@ -248,17 +264,18 @@ def xlsx_chunks(rows: Iterable[dict], columns: tuple[Column, ...], title: str, i
 # Starting an export --------------------------------------------------------------------------------
 
 
-def _rows(session: Session, request: ExportRequest, catalog: Catalog) -> Iterator[dict]:
+def _rows(session: Session, request: ExportRequest, catalog: Catalog) -> Iterator[tuple]:
+    """The dataset's rows, values in the order of its columns."""
     if request.dataset is Dataset.COMPLETIONS:
-        return completion_records(session, request.filters, catalog)
-    return attendance_records(session, request.filters, catalog)
+        return completion_rows(session, request.filters, catalog)
+    return attendance_rows(session, request.filters, catalog)
 
 
 def export_chunks(session: Session, request: ExportRequest, catalog: Catalog, ctx: xapi.StatementContext) -> Iterator[bytes]:
     """The export's content. Lazy: nothing is read from the database before the first chunk is asked."""
     columns, fmt = request.dataset.columns, request.format
     if fmt is ExportFormat.XAPI:
-        yield from _text_chunks(json_array_lines(xapi.statements(session, request.filters, ctx)))
+        yield from _text_chunks(json_array_blocks(xapi.statements(session, request.filters, ctx)))
     elif fmt is ExportFormat.XLSX:
         yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.french_label, request.iso_dates)
     elif fmt is ExportFormat.JSONL:
@@ -278,13 +295,19 @@ def start_export(
     base_url: str,
     xapi_actor: str = xapi.ACTOR_ACCOUNT,
     via: str = "web",
+    system_user: str = "",
     today: date | None = None,
 ) -> Export:
-    """Record the export in the audit trail (committed), then hand back its stream."""
+    """Record the export in the audit trail (committed), then hand back its stream.
+
+    ``system_user`` names who exported when there is no account to name (the command line).
+    """
     request.check()
     details = {"dataset": request.dataset.value, "format": request.format.value, "filters": request.filters.as_query()}
     if request.iso_dates:
         details["dates"] = "iso"
+    if system_user:
+        details["system_user"] = system_user
     record(session, "export", actor=actor, target=f"export:{request.dataset.value}", via=via, **details)
     session.commit()
     ctx = xapi.StatementContext(base_url, catalog, xapi_actor)

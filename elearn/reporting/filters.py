@@ -14,6 +14,11 @@ from elearn.formatting import DISPLAY_TZ
 from elearn.i18n import N_, _
 from elearn.models.base import LabelledEnum
 
+#: The days a period may name. Wider dates mean nothing for this platform's records, and the extremes
+#: (0001-01-01, 9999-12-31) cannot even be turned into instants or have a day added to them.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
 
 class LearnerStatus(LabelledEnum):
     """Where a learner stands in one module, or (without a module) in the whole path."""
@@ -67,16 +72,20 @@ def _paris_midnight_utc(day: date) -> datetime:
     return datetime.combine(day, time(0), DISPLAY_TZ).astimezone(UTC)
 
 
-def _parse_date(raw: str, invalid: str, errors: list[str]) -> date | None:
-    """``invalid`` is the message, with ``%(raw)s`` for what was typed."""
+def _parse_date(raw: str, invalid: str, out_of_range: str, errors: list[str]) -> date | None:
+    """``invalid`` and ``out_of_range`` are the messages, with ``%(raw)s`` for what was typed."""
     raw = raw.strip()
     if not raw:
         return None
     for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return datetime.strptime(raw, pattern).date()
+            day = datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
+        if FIRST_DAY <= day <= LAST_DAY:
+            return day
+        errors.append(out_of_range % {"raw": raw, "first": FIRST_DAY.strftime("%d/%m/%Y"), "last": LAST_DAY.strftime("%d/%m/%Y")})
+        return None
     errors.append(invalid % {"raw": raw})
     return None
 
@@ -92,8 +101,18 @@ def parse_filters(values: Mapping[str, str | None]) -> tuple[ReportFilters, list
     def text(key: str) -> str:
         return " ".join((values.get(key) or "").split())
 
-    date_from = _parse_date(text("from"), _("Date de début invalide : « %(raw)s » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)."), errors)
-    date_to = _parse_date(text("to"), _("Date de fin invalide : « %(raw)s » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)."), errors)
+    date_from = _parse_date(
+        text("from"),
+        _("Date de début invalide : « %(raw)s » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)."),
+        _("Date de début hors limites : « %(raw)s » (attendu : entre le %(first)s et le %(last)s)."),
+        errors,
+    )
+    date_to = _parse_date(
+        text("to"),
+        _("Date de fin invalide : « %(raw)s » (attendu : AAAA-MM-JJ ou JJ/MM/AAAA)."),
+        _("Date de fin hors limites : « %(raw)s » (attendu : entre le %(first)s et le %(last)s)."),
+        errors,
+    )
     if date_from and date_to and date_from > date_to:
         errors.append(_("La date de début est postérieure à la date de fin."))
         date_from = date_to = None

@@ -33,9 +33,21 @@ class Page(Generic[T]):
     def offset(self) -> int:
         return (self.number - 1) * self.size
 
+    @classmethod
+    def within(cls, number: int, size: int, total: int) -> Page[T]:
+        """Page ``number`` still empty, moved to the last page when the list is shorter.
+
+        A page past the end shows nothing useful, and a huge number would make an offset the database's
+        integers cannot hold.
+        """
+        return cls([], min(max(1, number), cls([], 1, size, total).pages), size, total)
+
 
 def clamp_page(number: int | str | None) -> int:
-    """A page number from a query string: invalid or negative values mean the first page."""
+    """A page number from a query string: invalid or negative values mean the first page.
+
+    Too large a number is brought back to the last page by :meth:`Page.within`, which knows the total.
+    """
     try:
         return max(1, int(number or 1))
     except (TypeError, ValueError):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -176,7 +176,7 @@ def learners_page(session: Session, filters: ReportFilters, catalog: Catalog, nu
     )
     conditions = learner_conditions(filters, catalog)
     total = _count(session, select(func.count()).select_from(User).where(*conditions))
-    page: Page[LearnerRow] = Page([], number, LEARNERS_PER_PAGE, total)
+    page: Page[LearnerRow] = Page.within(number, LEARNERS_PER_PAGE, total)
     rows = session.exec(
         select(
             col(User.id), col(User.full_name), col(User.email), col(User.profession), col(User.is_active),
@@ -190,7 +190,7 @@ def learners_page(session: Session, filters: ReportFilters, catalog: Catalog, nu
         .limit(page.size)
     )
     items = [LearnerRow(r[0], r[1], r[2], r[3], r[4], r[5] or 0, r[6] or 0, int(r[7] or 0), r[8]) for r in rows]
-    return Page(items, number, LEARNERS_PER_PAGE, total)
+    return replace(page, items=items)
 
 
 def professions(session: Session) -> list[str]:

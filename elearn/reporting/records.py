@@ -3,9 +3,11 @@
 - completion records: one row per learner and module started (status, dates, score, attempts, time);
 - the attendance log (« relevé de connexion »): one row per learner and day of activity.
 
-Rows are plain dicts keyed by the column keys declared in :data:`COMPLETION_COLUMNS` and
-:data:`ATTENDANCE_COLUMNS`; the formats in :mod:`elearn.reporting.exports` decide how each kind of value
-is written. Nothing here holds more than one batch of rows (``yield_per``) in memory.
+Exported rows are tuples of values in the order of :data:`COMPLETION_COLUMNS` and
+:data:`ATTENDANCE_COLUMNS` (a dict per row cost as much as writing it); the formats in
+:mod:`elearn.reporting.exports` decide how each kind of value is written. The learner detail page reads
+the attendance log as dicts keyed by column. Nothing here holds more than one batch of rows
+(``yield_per``) in memory.
 """
 
 from __future__ import annotations
@@ -73,8 +75,12 @@ ATTENDANCE_COLUMNS = (
 
 
 def stream(session: Session, statement: Any) -> Iterator[Any]:
-    """Iterate a query batch by batch (server-side cursor where the driver has one)."""
-    yield from session.exec(statement.execution_options(yield_per=BATCH_SIZE))
+    """Iterate a query batch by batch (server-side cursor where the driver has one).
+
+    The statements select columns, not entities, so they run on the session's connection (Core): the
+    ORM's result handling would cost more per row than writing the row does.
+    """
+    yield from session.connection().execute(statement, execution_options={"yield_per": BATCH_SIZE})
 
 
 def path_order(slug_column: Any, catalog: Catalog) -> Any:
@@ -148,19 +154,17 @@ def completion_statement(filters: ReportFilters, catalog: Catalog) -> Any:
     return statement.order_by(col(User.full_name), col(User.id), path_order(col(progress.module_slug), catalog))
 
 
-def completion_records(session: Session, filters: ReportFilters, catalog: Catalog) -> Iterator[dict[str, Any]]:
-    """The completion records, one dict per learner and module started."""
+def completion_rows(session: Session, filters: ReportFilters, catalog: Catalog) -> Iterator[tuple[Any, ...]]:
+    """The completion records, one tuple per learner and module started, in :data:`COMPLETION_COLUMNS`
+    order."""
     for row in stream(session, completion_statement(filters, catalog)):
         (user_id, name, email, profession, slug, started, last, completed, score, version, attempts, passed, seconds) = row
         module = catalog.get(slug)
         status = LearnerStatus.COMPLETED if completed else LearnerStatus.IN_PROGRESS
-        yield {
-            "learner_id": user_id, "full_name": name, "email": email, "profession": profession,
-            "module": slug, "module_title": module.title, "module_duration_minutes": module.duration_minutes,
-            "status": status, "started_at": started, "last_activity_at": last, "completed_at": completed,
-            "score": score, "quiz_attempts": attempts or 0, "quizzes_passed": passed or 0,
-            "active_seconds": seconds or 0, "active_time": seconds or 0, "content_version": version,
-        }
+        yield (
+            user_id, name, email, profession, slug, module.title, module.duration_minutes, status, started, last,
+            completed, score, attempts or 0, passed or 0, seconds or 0, seconds or 0, version,
+        )
 
 
 def attendance_statement(filters: ReportFilters, catalog: Catalog, user_id: int | None = None) -> Any:
@@ -199,15 +203,22 @@ def attendance_statement(filters: ReportFilters, catalog: Catalog, user_id: int 
     return statement.order_by(col(User.full_name), col(User.id), per_module.c.day)
 
 
-def attendance_records(
+def attendance_rows(
     session: Session, filters: ReportFilters, catalog: Catalog, user_id: int | None = None
-) -> Iterator[dict[str, Any]]:
-    """The attendance log, one dict per learner and day with activity."""
+) -> Iterator[tuple[Any, ...]]:
+    """The attendance log, one tuple per learner and day with activity, in :data:`ATTENDANCE_COLUMNS`
+    order."""
     for user, name, email, profession, day, first, last, seconds, modules in stream(
         session, attendance_statement(filters, catalog, user_id)
     ):
-        yield {
-            "learner_id": user, "full_name": name, "email": email, "profession": profession, "day": day,
-            "first_activity_at": first, "last_activity_at": last, "active_seconds": seconds or 0,
-            "active_time": seconds or 0, "modules": ", ".join(sorted(modules.split(", "))) if modules else "",
-        }
+        modules = ", ".join(sorted(modules.split(", "))) if modules else ""
+        yield user, name, email, profession, day, first, last, seconds or 0, seconds or 0, modules
+
+
+def attendance_records(
+    session: Session, filters: ReportFilters, catalog: Catalog, user_id: int | None = None
+) -> Iterator[dict[str, Any]]:
+    """The attendance log, one dict per learner and day with activity, keyed by column."""
+    keys = [column.key for column in ATTENDANCE_COLUMNS]
+    for values in attendance_rows(session, filters, catalog, user_id):
+        yield dict(zip(keys, values))

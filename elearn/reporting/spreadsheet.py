@@ -48,7 +48,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str, iso_dates: bool) -> 
     return _text(value) if kind == "text" else value
 
 
-def write_workbook(path: str, rows: Iterable[dict], columns: tuple[Column, ...], title: str, iso_dates: bool) -> None:
+def write_workbook(path: str, rows: Iterable[tuple], columns: tuple[Column, ...], title: str, iso_dates: bool) -> None:
     """Write ``rows`` under a bold header row, first row frozen, into the workbook at ``path``."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
@@ -62,5 +62,5 @@ def write_workbook(path: str, rows: Iterable[dict], columns: tuple[Column, ...],
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_cell(sheet, row[c.key], c.kind, iso_dates) for c in columns])
+        sheet.append([_cell(sheet, value, c.kind, iso_dates) for c, value in zip(columns, row)])
     workbook.save(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import openpyxl
 from sqlmodel import select
@@ -20,6 +21,11 @@ def test_export_command_is_registered():
     assert main.get_command(None, "export") is export  # type: ignore[arg-type]
 
 
+def _export_event(app) -> AuditEvent:  # noqa: ANN001
+    with app.app_context(), session_scope() as session:
+        return session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+
+
 def test_french_csv_to_a_file_with_filters(app, runner, tmp_path):
     seed(app)
     target = tmp_path / "suivi.csv"
@@ -27,10 +33,26 @@ def test_french_csv_to_a_file_with_filters(app, runner, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig")), delimiter=";"))
     assert [(r["Nom"], r["Module (identifiant)"]) for r in rows] == [("Élodie Marchand", "premiers-pas")]
-    with app.app_context(), session_scope() as session:
-        event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    event = _export_event(app)
     assert event.actor_id is None and event.details["via"] == "cli"
     assert event.details["filters"] == {"from": "2026-03-01", "to": "2026-03-31", "profession": "Aide-soignante"}
+
+
+def test_the_audit_trail_names_the_system_user_who_exported(app, runner, client, auth, admin, monkeypatch):
+    monkeypatch.setattr("getpass.getuser", lambda: "camille")
+    assert runner.invoke(export, ["csv"]).exit_code == 0
+    assert _export_event(app).details["system_user"] == "camille"
+    auth.login(admin.email)
+    assert "compte système :</span> camille" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_without_a_login_name_the_user_id_is_recorded(app, runner, monkeypatch):
+    def no_login_name() -> str:
+        raise KeyError("getpwuid(): uid not found")
+
+    monkeypatch.setattr("getpass.getuser", no_login_name)
+    assert runner.invoke(export, ["csv"]).exit_code == 0
+    assert _export_event(app).details["system_user"] == f"uid {os.getuid()}"
 
 
 def test_attendance_log_as_xlsx_and_xapi_to_stdout(app, runner, tmp_path):
@@ -45,5 +67,7 @@ def test_attendance_log_as_xlsx_and_xapi_to_stdout(app, runner, tmp_path):
 def test_bad_options_are_usage_errors(app, runner):
     result = runner.invoke(export, ["jsonl", "--from", "hier"])
     assert result.exit_code == 2 and "Date de début invalide" in result.output
+    result = runner.invoke(export, ["csv", "--from", "0001-01-01"])
+    assert result.exit_code == 2 and "Date de début hors limites" in result.output
     result = runner.invoke(export, ["xapi", "--data", "attendance"])
     assert result.exit_code == 2 and "xAPI" in result.output

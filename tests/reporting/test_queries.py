@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from elearn.models import User
 from elearn.reporting.filters import LearnerStatus, ReportFilters, parse_filters
 from elearn.reporting.queries import dashboard, learner_detail, learners_page
@@ -49,7 +51,8 @@ def test_learners_table_rows_and_paging(session, seeded):
     row = page.items[0]
     assert (row.modules_started, row.modules_completed, row.active_seconds) == (2, 1, 4800)
     assert (page.total, page.pages, page.has_next) == (1, 1, False)
-    assert learners_page(session, ReportFilters(), CATALOG, number=2).items == []
+    past_the_end = learners_page(session, ReportFilters(), CATALOG, number=200000000000000000)
+    assert (past_the_end.number, len(past_the_end.items)) == (1, 3)  # the last page, not an overflowing offset
 
 
 def test_invalid_filters_are_reported_not_raised():
@@ -58,6 +61,20 @@ def test_invalid_filters_are_reported_not_raised():
     assert len(errors) == 2 and "invalide" in errors[0]
     assert parse_filters({"from": "2026-02-01", "to": "2026-01-01"})[1] == ["La date de début est postérieure à la date de fin."]
     assert parse_filters({"from": "01/02/2026", "status": "completed"})[0].status is LearnerStatus.COMPLETED
+
+
+@pytest.mark.parametrize(("key", "raw"), [("from", "0001-01-01"), ("to", "9999-12-31"), ("from", "31/12/1999"), ("to", "2101-01-01")])
+def test_dates_outside_the_platforms_range_are_reported_not_raised(key, raw):
+    filters, errors = parse_filters({key: raw})
+    assert filters == ReportFilters()
+    assert errors == [
+        f"Date de {'début' if key == 'from' else 'fin'} hors limites : « {raw} » (attendu : entre le 01/01/2000 et le 31/12/2100)."
+    ]
+
+
+def test_dates_at_the_edges_of_the_range_are_accepted():
+    filters, errors = parse_filters({"from": "2000-01-01", "to": "31/12/2100"})
+    assert not errors and filters.moment_bounds()[1] is not None
 
 
 def test_learner_detail(session, seeded):

@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from elearn.reporting.durations import iso8601
+from elearn.reporting.xapi import StatementContext, timestamp
 from tests.reporting.helpers import BASE_URL, export_bytes
+from tests.reporting.seed import CATALOG
 
 ADL_VERBS = {
     "http://adlnet.gov/expapi/verbs/completed",
@@ -95,6 +101,28 @@ def test_statement_ids_are_unique_and_stable_across_exports(session):
     ids = [s["id"] for s in first]
     assert len(set(ids)) == len(ids)
     assert ids == [s["id"] for s in second]
+
+
+def test_statements_are_written_as_json_dumps_writes_them(session):
+    """Statements are assembled as text from fragments: each must be exactly what json.dumps gives."""
+    for actor in ("account", "mbox"):
+        text = export_bytes(session, "completions", "xapi", xapi_actor=actor).decode()
+        lines = text.removeprefix("[\n").removesuffix("\n]\n").split(",\n")
+        assert len(lines) == 8
+        for line in lines:
+            assert line == json.dumps(json.loads(line), ensure_ascii=False)
+
+
+@given(st.text())
+def test_statement_ids_are_the_uuid5_of_their_key(key):
+    ctx = StatementContext(BASE_URL, CATALOG)
+    assert ctx.statement_id(key) == str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, BASE_URL), key))
+
+
+def test_timestamps_are_utc_with_milliseconds():
+    assert timestamp(datetime(2026, 3, 10, 9, 30)) == "2026-03-10T09:30:00.000Z"  # naive: stored UTC
+    assert timestamp(datetime(2026, 3, 10, 9, 30, 0, 123987, tzinfo=UTC)) == "2026-03-10T09:30:00.123Z"
+    assert timestamp(datetime(2026, 3, 10, 10, 30, 5, 1000, tzinfo=ZoneInfo("Europe/Paris"))) == "2026-03-10T09:30:05.001Z"
 
 
 def test_period_filter_applies_to_statement_times(session):

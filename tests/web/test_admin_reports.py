@@ -85,6 +85,18 @@ def test_export_with_invalid_filters_is_refused(client, seeded, as_admin):
     assert client.get("/admin/exports/attendance.xapi").status_code == 302
 
 
+@pytest.mark.parametrize("query", ["from=0001-01-01", "to=9999-12-31"])
+def test_dates_out_of_range_are_form_errors_on_every_report(client, seeded, as_admin, query):
+    for url in ("/admin/dashboard", "/admin/learners", "/admin/exports"):
+        assert "hors limites" in page(client, f"{url}?{query}"), url
+    download = client.get(f"/admin/exports/completions.csv-fr?{query}")
+    assert download.status_code == 302 and download.headers["Location"].endswith("/admin/exports")
+
+
+def test_a_page_number_past_the_end_shows_the_last_page(client, seeded, as_admin):
+    assert "Élodie Marchand" in page(client, "/admin/learners?page=200000000000000000")
+
+
 def test_exports_page_links_keep_the_filters(client, seeded, as_admin):
     html = page(client, "/admin/exports?module=suite&dates=iso")
     assert "/admin/exports/attendance.xlsx?module=suite&amp;dates=iso" in html
@@ -101,4 +113,5 @@ def test_audit_trail_filters_and_pages(client, app, seeded, as_admin):
     first = page(client, "/admin/audit?action=account.role_changed")
     assert "61 événements" not in first and "60 événements" in first and "Page 1 sur 2" in first
     assert "Page 2 sur 2" in page(client, "/admin/audit?action=account.role_changed&page=2")
+    assert "Page 2 sur 2" in page(client, "/admin/audit?action=account.role_changed&page=200000000000000000")
     assert "Attestation révoquée" in page(client, "/admin/audit?action=certificate.revoked")
