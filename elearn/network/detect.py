@@ -1,8 +1,13 @@
 """Spot what could identify a person in a free text, before a situation is stored.
 
-The check is deliberately cautious but must not cry wolf on ordinary sentences: first names are only
-matched when capitalised, and names that are also ordinary words (« Claire », « Pierre ») only inside a
-sentence. Each finding carries a French message telling the author what to change.
+The check is deliberately cautious but must not cry wolf on ordinary sentences: names that are also
+ordinary words (« Claire », « Rose ») are matched capitalised only inside a sentence, and in lower case
+(« une pierre », « elle se marie ») only right after a word naming a person (« ma collègue marie »);
+other first names are matched however they are written. A title (« Mme », « Dr », « monsieur ») followed
+by a surname in any usual spelling (« DUPONT », « Ba », « N'Diaye », « Le Goff », « Van der Berg ») is a
+name; a title alone (« le Dr a refusé », « Mme, 54 ans ») or with an initial (« Mme D. ») is not. A date is
+precise with or without its year (« le 3/4 », « 03/04 »), but a bare fraction (« un score de 3/4 ») is not
+a date. Each finding carries a French message telling the author what to change.
 """
 
 from __future__ import annotations
@@ -62,7 +67,29 @@ _STREETS = (
     "faubourg|rond-point|lotissement|résidence|residence|cité|cite|voie|sentier|hameau|lieu-dit"
 )
 _CAPITAL = "[A-ZÀ-ÖØ-Þ]"
+_LOWER = "[a-zß-öø-ÿ]"
 _LOWER_WORD = "[a-zß-öø-ÿ'’-]"
+_SPACE = "[ \u00a0]+"
+#: What comes before a day/month written without a year for it to be a date (« le 3/4 », « mardi 3/4 »);
+#: lookbehinds are fixed-width, hence one per length.
+_DATE_CUE = r"(?:(?<=\b(?i:le|du) )|(?<=\b(?i:lundi|mardi|jeudi) )|(?<=\b(?i:samedi) )|(?<=\b(?i:mercredi|vendredi|dimanche) ))"
+_DAY = r"(?:0?[1-9]|[12]\d|3[01])"
+_MONTH = r"(?:0?[1-9]|1[0-2])"
+_TITLE = (
+    r"(?:\b(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Me|Dr\.?|Dre\.?|Pr\.?)"
+    r"|(?i:\b(?:monsieur|madame|mademoiselle|docteur|docteure|professeur|professeure|maître|maitre)))"
+)
+#: Particles of a surname: « Le Goff », « de la Fontaine », « Van der Berg », « Da Silva », « Ben Ali ».
+_PARTICLE = "(?i:de|du|des|le|la|les|da|das|do|dos|di|del|della|van|von|der|den|ter|ten|el|al|ben|bin|ibn)"
+#: Capitalised words that begin a sentence after an abbreviated title (« … vu par le Dr. Il a dit »).
+_NOT_SURNAME = (
+    "(?:Il|Ils|Elle|Elles|On|Le|La|Les|Un|Une|Des|Du|De|Au|Aux|En|Et|Ou|Où|Ce|Cet|Cette|Ces|Sa|Son|Ses|Ma|Mon|"
+    "Mes|Je|Tu|Nous|Vous|Mais|Or|Ni|Car|Si|Puis|Y|Par|Pour|Sur|Dans|Avec|Sans|Chez|Qui|Que|Quand|Lors|Leur|Leurs|Lui)"
+)
+#: One word of a surname, capitalised or in capitals, of two letters or more, maybe elided: « Dupont »,
+#: « DUPONT », « Ng », « McDonald », « N'Diaye », « d'Almeida ».
+_SURNAME_WORD = rf"(?:[DdLlNO]['’])?{_CAPITAL}(?:{_LOWER}+(?:{_CAPITAL}{_LOWER}+)*|{_CAPITAL}+)\b"
+_SURNAME = rf"(?:{_PARTICLE}{_SPACE}){{0,3}}(?!{_NOT_SURNAME}\b){_SURNAME_WORD}(?:-{_SURNAME_WORD})*"
 
 #: Checked in this order; a later match overlapping an earlier one is not reported twice.
 PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
@@ -77,6 +104,8 @@ PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(?:0?[1-9]|[12]\d|3[01])[/.-](?:0?[1-9]|1[0-2])[/.-](?:\d{4}|\d{2})\b"
             r"|\b(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])\b"
+            rf"|{_DATE_CUE}{_DAY}/{_MONTH}(?![/\d])"
+            rf"|\b(?:0[1-9]/{_MONTH}|{_DAY}/0[1-9])(?![/\d])"
             rf"|(?i:\b(?:1er|0?[1-9]|[12]\d|3[01]) +(?:{_MONTHS})\b(?: +\d{{4}})?)"
         ),
     ),
@@ -90,10 +119,7 @@ PATTERNS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ),
     (
         Kind.TITLED_NAME,
-        re.compile(
-            rf"(?:\b(?:M\.|Mr\.?|Mme|Mlle|Me|Dr\.?|Pr\.?)|(?i:\b(?:monsieur|madame|mademoiselle|docteur|docteure|professeur|professeure|maître)))"
-            rf" +{_CAPITAL}{_LOWER_WORD}{{2,}}"
-        ),
+        re.compile(rf"{_TITLE}{_SPACE}{_SURNAME}"),
     ),
 )
 
@@ -102,17 +128,31 @@ _SAINT_PREFIX = re.compile(r"(?i:\b(?:saint|sainte|st|ste))[-\s]$")
 _SENTENCE_END = ".!?:;…«\"“\n"
 
 
+#: Words naming a person, after which even a name that is an ordinary word is a name (« ma collègue marie »).
+_PERSON_BEFORE = re.compile(
+    r"(?i:\b(?:collègue|patient|patiente|mère|père|fils|fille|frère|sœur|soeur|mari|épouse|époux|conjoint|conjointe|"
+    r"compagnon|compagne|enfant|bébé|ami|amie|voisin|voisine|cousin|cousine|tante|oncle|neveu|nièce|madame|monsieur|"
+    r"mademoiselle|docteur|docteure|infirmier|infirmière|prénom|prénommé|prénommée|nommé|nommée|appelé|appelée|"
+    r"appelle|dénommé|dénommée))[ \u00a0]+$"
+)
+
+
 @cache
-def first_names() -> dict[str, bool]:
-    """Lower-cased first name -> True when it is also an ordinary French word."""
-    names: dict[str, bool] = {}
+def _name_marks() -> dict[str, str]:
+    """Lower-cased first name -> its mark in the list: "" (only a name), "*" or "~" (also an ordinary word)."""
+    marks: dict[str, str] = {}
     for line in FIRST_NAMES_FILE.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         name, _, mark = line.partition(" ")
-        names[name.lower()] = mark.strip() == "*"
-    return names
+        marks[name.lower()] = mark.strip()
+    return marks
+
+
+def first_names() -> dict[str, bool]:
+    """Lower-cased first name -> True when, capitalised, it is also an ordinary French word (« Claire »)."""
+    return {name: mark == "*" for name, mark in _name_marks().items()}
 
 
 def _starts_sentence(text: str, start: int) -> bool:
@@ -120,17 +160,24 @@ def _starts_sentence(text: str, start: int) -> bool:
     return not before or before[-1] in _SENTENCE_END
 
 
+def _is_name_here(text: str, word: str, start: int, mark: str) -> bool:
+    """Whether ``word``, a listed first name, is used as one at ``start`` rather than as an ordinary word."""
+    if _SAINT_PREFIX.search(text[:start]):
+        return False  # « Saint-Louis », « Sainte-Anne »: a place or a hospital, not a person
+    if word[0].isupper():
+        return not (mark == "*" and _starts_sentence(text, start))
+    if word != word.lower():
+        return False  # « mARIE »: not how anyone writes a name
+    return not mark or _PERSON_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
 def _first_name_findings(text: str) -> Iterator[Finding]:
-    names = first_names()
+    marks = _name_marks()
     for match in _WORD.finditer(text):
         word = match.group()
-        if not word[0].isupper() or word.lower() not in names:
-            continue
-        if _SAINT_PREFIX.search(text[: match.start()]):
-            continue  # « Saint-Louis », « Sainte-Anne »: a place or a hospital, not a person
-        if names[word.lower()] and _starts_sentence(text, match.start()):
-            continue
-        yield Finding(Kind.FIRST_NAME, word, match.start(), match.end())
+        mark = marks.get(word.lower())
+        if mark is not None and _is_name_here(text, word, match.start(), mark):
+            yield Finding(Kind.FIRST_NAME, word, match.start(), match.end())
 
 
 def find_identifying_details(text: str) -> list[Finding]:

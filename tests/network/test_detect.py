@@ -66,8 +66,71 @@ def test_ambiguous_name_is_found_inside_a_sentence_only():
     assert kinds("Le médecin a reçu Claire hier.") == [("first_name", "Claire")]
 
 
-def test_lowercase_words_are_never_names():
-    assert kinds("il a vu pierre, marie et karim") == []
+def test_lowercase_names_are_found_unless_they_are_also_ordinary_words():
+    assert kinds("il a vu pierre, marie et karim") == [("first_name", "karim")]
+    assert kinds("elle se marie en juin ; une pierre, un jean, un manuel") == []
+
+
+def test_a_name_that_is_an_ordinary_word_is_found_after_a_word_naming_a_person():
+    assert kinds("ma collègue marie a vu la patiente claire") == [("first_name", "marie"), ("first_name", "claire")]
+
+
+#: Texts the check must stop, with the passage it reports.
+MUST_REFUSE = [
+    ("Mme DUPONT a refusé.", "Mme DUPONT"),
+    ("M. Le Goff a refusé.", "M. Le Goff"),
+    ("Mme Ba a été refusée.", "Mme Ba"),
+    ("Dr Ng a refusé.", "Dr Ng"),
+    ("Mme N'Diaye a été refusée.", "Mme N'Diaye"),
+    ("Mme D’Almeida attendait.", "Mme D’Almeida"),
+    ("Mme Van der Berg a refusé.", "Mme Van der Berg"),
+    ("Mme Da Silva a refusé.", "Mme Da Silva"),
+    ("M. de la Fontaine a refusé.", "M. de la Fontaine"),
+    ("Mme Dupont-Martin a refusé.", "Mme Dupont-Martin"),
+    ("Le Pr Ben Ali a refusé.", "Pr Ben Ali"),
+    ("Le Docteur Martin a refusé.", "Docteur Martin"),
+    ("Le professeur Lefèvre a refusé.", "professeur Lefèvre"),
+    ("Maître Diallo a été saisi.", "Maître Diallo"),
+    ("Me Diallo a été saisi.", "Me Diallo"),
+    ("Mlle Nguyen a été refusée.", "Mlle Nguyen"),
+    ("Il a parlé à madame Traoré.", "madame Traoré"),
+    ("Il a parlé à monsieur Kone.", "monsieur Kone"),
+    ("MOHAMED a été refusé.", "MOHAMED"),
+    ("ma collègue marie a vu la scène.", "marie"),
+    ("le patient karim est reparti.", "karim"),
+    ("Rendez-vous le 3/4 refusé.", "3/4"),
+    ("Rendez-vous le 03/04 refusé.", "03/04"),
+    ("Venue mardi 12/3, refusée.", "12/3"),
+    ("Rendez-vous 15/06 annulé.", "15/06"),
+    ("Rendez-vous le 3 avril annulé.", "3 avril"),
+]
+
+#: Ordinary situation texts the check must let through.
+MUST_ACCEPT = [
+    "Le Dr a refusé de recevoir la patiente.",
+    "M. a été orienté vers la PASS.",
+    "Mme, 54 ans, bénéficiaire de l'AME, a été refusée.",
+    "Mme D. a été refusée ; M. K. aussi.",
+    "Le patient a été vu par le Dr. Il a ensuite été orienté.",
+    "Me voici face à une situation que je ne sais pas qualifier.",
+    "Me le dire aurait suffi.",
+    "Elle se marie en juin ; le mari parle peu français.",
+    "Une explication claire, un jean propre, une pierre au rein.",
+    "Le score était de 3/4, la douleur à 7/10, les 3/4 des patients attendent.",
+    "Une note de 10/10 au questionnaire de satisfaction.",
+    "Le médecin de la PMI a orienté la famille vers la CPAM et la MDPH.",
+    "Le secrétariat a dit : « le docteur ne prend pas la CMU ».",
+]
+
+
+@pytest.mark.parametrize(("text", "passage"), MUST_REFUSE)
+def test_situation_texts_that_identify_someone_are_stopped(text, passage):
+    assert passage in [f.excerpt for f in find_identifying_details(text)]
+
+
+@pytest.mark.parametrize("text", MUST_ACCEPT)
+def test_ordinary_situation_texts_pass(text):
+    assert kinds(text) == []
 
 
 def test_a_number_is_reported_once_under_its_most_specific_kind():
@@ -92,5 +155,6 @@ def test_name_list_has_a_few_hundred_names():
 
 
 @given(st.text(alphabet=st.characters(whitelist_categories=("Ll", "Zs", "Po"), blacklist_characters="@"), max_size=200))
-def test_lowercase_prose_without_digits_or_at_signs_is_always_clean(text):
-    assert find_identifying_details(text) == []
+def test_lowercase_prose_without_digits_or_at_signs_raises_only_listed_first_names(text):
+    for finding in find_identifying_details(text):
+        assert finding.kind is Kind.FIRST_NAME and finding.excerpt in first_names()
