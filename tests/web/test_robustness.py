@@ -16,6 +16,7 @@ from sqlmodel import func, select
 
 from elearn.db import get_engine, make_engine, session_scope
 from elearn.models import Certificate, QuizAttempt, Role
+from elearn.web.modules import get_library
 from tests.certificates.support import certificate_app, complete_path
 from tests.conftest import FIXTURE_MODULES, PASSWORD, add_user, make_test_app
 
@@ -115,3 +116,31 @@ def test_full_disk_while_issuing_a_certificate_keeps_nothing_and_a_retry_works(t
     retry = client.post("/attestation")
     assert retry.status_code == 302 and retry.headers["Location"].endswith(".pdf")
     assert client.get(retry.headers["Location"]).mimetype == "application/pdf"
+
+
+def test_missing_media_of_a_module_is_a_french_404_and_a_warning_naming_it(tmp_path, caplog):
+    modules, media = tmp_path / "modules", tmp_path / "media"
+    shutil.copytree(FIXTURE_MODULES, modules)
+    media.mkdir()
+    (media / "schema.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    suite = modules / "02-suite.md"
+    suite.write_text(
+        suite.read_text(encoding="utf-8").replace("Texte du second module.", '![Un schéma](media/schema.svg "Schéma")'),
+        encoding="utf-8",
+    )
+    app = make_test_app(tmp_path, ELEARN_MODULES_DIR=str(modules), ELEARN_MEDIA_DIR=str(media))
+    client = app.test_client()
+    assert client.get("/media/schema.svg").status_code == 200
+    with app.app_context():
+        assert get_library().get("suite") is not None  # loaded while its media was there
+    (media / "schema.svg").unlink()
+
+    with caplog.at_level(logging.INFO, logger="elearn"):
+        response = client.get("/media/schema.svg")
+        probe = client.get("/media/wp-login.php")
+    assert response.status_code == 404 and "Page introuvable" in response.get_data(as_text=True)
+    assert probe.status_code == 404
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert "schema.svg" in warning.getMessage() and "suite" in warning.getMessage()
+    (note,) = [r for r in caplog.records if "wp-login.php" in r.getMessage()]
+    assert note.levelno == logging.INFO
