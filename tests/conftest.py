@@ -6,14 +6,16 @@ Browser tests (tests/e2e) add a live server; their fixtures live in tests/e2e/co
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from elearn import create_app, migrate
 from elearn.accounts import create_user
 from elearn.db import get_engine, make_engine, session_scope
-from elearn.models import Role, User
+from elearn.models import ModuleProgress, Role, User
 from tests import pgserver
 
 TESTS_DIR = Path(__file__).parent
@@ -99,6 +101,19 @@ def add_user(app, email: str, role: Role = Role.LEARNER, full_name: str = "Camil
     """Create a user directly through the domain layer."""
     with app.app_context(), session_scope() as session:
         return create_user(session, email=email, full_name=full_name, password=PASSWORD, role=role, **extra)
+
+
+def open_module(app, user_id: int, slug: str, at: datetime | None = None) -> None:
+    """The learner opened module ``slug`` at ``at`` (default: an hour ago), as its first page view does.
+
+    The server credits a learner's very first heartbeat no more than the time since the module was
+    opened: tests that send heartbeats without showing the page first start from here.
+    """
+    at = at or datetime.now(UTC) - timedelta(hours=1)
+    with app.app_context(), session_scope() as session:
+        exists = session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == slug)).first()
+        if exists is None:
+            session.add(ModuleProgress(user_id=user_id, module_slug=slug, started_at=at, last_activity_at=at))
 
 
 class AuthActions:

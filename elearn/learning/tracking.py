@@ -7,7 +7,8 @@ writes nothing, so most page views are read-only.
 Active time is the basis of the attendance proof, so it is credited conservatively: the browser says how
 many seconds the learner was active since its last heartbeat, and the server credits at most the
 wall-clock time elapsed since it last credited *this learner* (whatever the tab), and at most
-``MAX_HEARTBEAT_SECONDS``. Faster-than-real-time, replayed or concurrent (two tabs) heartbeats therefore
+``MAX_HEARTBEAT_SECONDS`` (the very first heartbeat: at most the time since the module was opened).
+Faster-than-real-time, replayed or concurrent (two tabs) heartbeats therefore
 never add up to more than the time that really passed.
 """
 
@@ -133,7 +134,20 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     session.commit()
 
 
-def _advance_clock(session: Session, user_id: int, claimed: int, now: datetime) -> int:
+def _first_credit(session: Session, user_id: int, module_slug: str, claimed: int, now: datetime) -> int:
+    """What the learner's very first heartbeat may credit: no more than the time since they opened the
+    module (its first page view), so even the first seconds never exceed wall-clock time. A heartbeat for
+    a module the learner never opened credits nothing."""
+    started_at = session.exec(
+        select(ModuleProgress.started_at).where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == module_slug)
+    ).first()
+    if started_at is None:
+        return 0
+    elapsed = int((now - as_utc(started_at)).total_seconds())
+    return max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
+
+
+def _advance_clock(session: Session, user_id: int, module_slug: str, claimed: int, now: datetime) -> int:
     """Move the learner's clock forward and return the seconds that may be credited.
 
     A compare-and-swap update (``WHERE credited_until = <value read>``) makes concurrent heartbeats of
@@ -142,7 +156,9 @@ def _advance_clock(session: Session, user_id: int, claimed: int, now: datetime) 
     for _ in range(5):
         clock = session.get(ActivityClock, user_id, populate_existing=True)
         if clock is None:
-            credit = min(claimed, MAX_HEARTBEAT_SECONDS)
+            credit = _first_credit(session, user_id, module_slug, claimed, now)
+            if credit == 0:
+                return 0
             session.add(ActivityClock(user_id=user_id, credited_until=now))
             try:
                 session.flush()
@@ -174,7 +190,7 @@ def record_heartbeat(
     claimed = max(0, int(active_seconds))
     if claimed == 0:
         return 0
-    credit = _advance_clock(session, user_id, claimed, now)
+    credit = _advance_clock(session, user_id, module_slug, claimed, now)
     if credit:
         _touch_activity(session, user_id, module_slug, section_id, now, credit)
     session.commit()

@@ -10,8 +10,11 @@ from sqlmodel import Session, func, select
 from elearn.db import get_engine, session_scope
 from elearn.learning import tracking
 from elearn.models import ActiveTime, ModuleProgress, SectionProgress
+from tests.conftest import open_module
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+#: When the learners of these tests opened the module: before every heartbeat they send.
+OPENED = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def total(app, user_id: int) -> int:
@@ -20,6 +23,7 @@ def total(app, user_id: int) -> int:
 
 
 def beat(app, user_id: int, seconds: int, at: datetime, section: str = "intro") -> int:
+    open_module(app, user_id, "mod", OPENED)
     with app.app_context(), session_scope() as session:
         return tracking.record_heartbeat(session, user_id, "mod", section, seconds, now=at)
 
@@ -120,3 +124,16 @@ def test_section_read_once(app, learner):
         tracking.mark_section_read(session, learner.id, "mod", "intro", now=T0 + timedelta(hours=1))
         row = session.exec(select(SectionProgress)).one()
         assert tracking.as_utc(row.read_at) == T0
+
+
+def test_the_first_heartbeat_credits_no_more_than_the_time_since_the_module_was_opened(app, learner):
+    open_module(app, learner.id, "mod", T0)
+    with app.app_context(), session_scope() as session:
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 30, now=T0 + timedelta(seconds=4)) == 4
+    assert total(app, learner.id) == 4
+
+
+def test_a_first_heartbeat_for_a_module_never_opened_credits_nothing(app, learner):
+    with app.app_context(), session_scope() as session:
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=T0) == 0
+    assert total(app, learner.id) == 0

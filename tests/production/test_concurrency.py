@@ -21,7 +21,7 @@ from elearn.web.modules import get_library
 from tests.certificates.support import BASE_URL, certificate_app, complete_path
 from tests.certificates.support import MEDIA as CERTIFICATE_MEDIA
 from tests.certificates.support import MODULES as CERTIFICATE_MODULES
-from tests.conftest import add_user, make_test_app
+from tests.conftest import add_user, make_test_app, open_module
 from tests.pgserver import ONLY_POSTGRESQL
 from tests.production.workers import run_in_workers
 
@@ -56,6 +56,7 @@ def test_app_runs_on_postgresql(app):
 def test_parallel_heartbeats_credit_wall_clock_time_exactly(app, learner, tmp_path):
     """Every worker sends the same minute of heartbeats (tabs, retries): it is credited once, wholly."""
     steps = 8
+    open_module(app, learner.id, "premiers-pas", T0 - timedelta(hours=1))
 
     def job(worker_app, index: int) -> int:
         credited = 0
@@ -74,6 +75,8 @@ def test_parallel_heartbeats_credit_wall_clock_time_exactly(app, learner, tmp_pa
 def test_parallel_heartbeats_of_different_learners_are_all_kept(app, learner, other_learner, tmp_path):
     """Concurrent increments of the same activity rows lose no update."""
     learners = (learner.id, other_learner.id)
+    for user_id in learners:
+        open_module(app, user_id, "premiers-pas", T0 - timedelta(hours=1))
 
     def job(worker_app, index: int) -> int:
         with worker_app.app_context(), session_scope() as session:

@@ -18,6 +18,7 @@ from sqlmodel import select
 
 from elearn.db import get_engine, session_scope
 from elearn.models import ModuleProgress, QuizAttempt
+from tests.conftest import open_module
 
 SECTION = "/modules/premiers-pas/accueil"
 QUIZ_SECTION = "/modules/premiers-pas/verifier-ses-acquis"
@@ -115,7 +116,8 @@ def test_a_quiz_that_completes_the_module_on_its_first_visit_completes_it_once(a
         assert len(session.exec(select(QuizAttempt)).all()) == 1
 
 
-def test_pages_that_show_time_on_task_read_it(reader):
+def test_pages_that_show_time_on_task_read_it(app, reader, learner):
+    open_module(app, learner.id, "premiers-pas")
     assert reader.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15}).get_json() == {"credited": 15}
     assert "Temps actif : moins d'une minute" in html.unescape(reader.get("/modules/premiers-pas").get_data(as_text=True))
     assert "moins d'une minute" in html.unescape(reader.get("/progression").get_data(as_text=True))

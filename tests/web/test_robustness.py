@@ -18,7 +18,7 @@ from elearn.db import get_engine, make_engine, session_scope
 from elearn.models import Certificate, QuizAttempt, Role
 from elearn.web.modules import get_library
 from tests.certificates.support import certificate_app, complete_path
-from tests.conftest import FIXTURE_MODULES, PASSWORD, add_user, make_test_app
+from tests.conftest import FIXTURE_MODULES, PASSWORD, add_user, make_test_app, open_module
 
 QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
 RIGHT = {"q1": "c1", "q2": ["c1", "c2"], "tentative": 1}
@@ -96,6 +96,7 @@ def test_write_failure_keeps_nothing_half_written_and_the_attempt_can_be_sent_ag
 
 def test_heartbeat_during_an_outage_answers_503_not_500(app, client, auth, learner):
     auth.login(learner.email)
+    open_module(app, learner.id, "premiers-pas")
     with writes_fail(app):
         response = client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 30})
     assert response.status_code == 503
