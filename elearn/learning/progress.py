@@ -11,7 +11,7 @@ from enum import StrEnum
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
-from elearn.content.model import Module
+from elearn.content.model import Module, Quiz, Section
 from elearn.i18n import N_, _
 from elearn.learning.quizzes import attempt_number_after, best_attempt
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
@@ -193,11 +193,31 @@ def _status(state: ModuleState) -> Status:
     return Status.NOT_STARTED
 
 
+@dataclass(frozen=True)
+class Missing:
+    """What still stands between a learner and a module's completion."""
+
+    sections: tuple[Section, ...]  # not read yet
+    quizzes: tuple[Quiz, ...]  # not passed yet (never tried, or best attempt under the pass mark)
+    reflections: int  # required reflection blocks left unanswered
+
+    def __bool__(self) -> bool:
+        return bool(self.sections or self.quizzes or self.reflections)
+
+
+def missing_for_completion(state: ModuleState, missing_reflections: int = 0) -> Missing:
+    """The completion rule, item by item: every section read, every quiz passed (best attempt),
+    reflections if the module requires them."""
+    return Missing(
+        sections=tuple(s for s in state.module.sections if s.id not in state.sections_read),
+        quizzes=tuple(q for q in state.module.quizzes if (a := state.best.get(q.id)) is None or not a.passed),
+        reflections=missing_reflections,
+    )
+
+
 def is_complete(state: ModuleState, missing_reflections: int = 0) -> bool:
     """The completion rule: every section read, every quiz passed (best attempt), reflections if required."""
-    all_read = all(s.id in state.sections_read for s in state.module.sections)
-    all_passed = all((a := state.best.get(q.id)) is not None and a.passed for q in state.module.quizzes)
-    return all_read and all_passed and missing_reflections == 0
+    return not missing_for_completion(state, missing_reflections)
 
 
 def with_attempt(state: ModuleState, attempt: QuizAttempt) -> ModuleState:

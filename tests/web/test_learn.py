@@ -8,6 +8,7 @@ from sqlmodel import func, select
 
 from elearn.db import session_scope
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
+from tests.conftest import open_module
 
 QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
 RIGHT = {"q1": "c1", "q2": ["c1", "c2"]}
@@ -105,6 +106,7 @@ def test_reading_all_sections_and_passing_completes_the_module(app, client, auth
 
 def test_heartbeat_credits_only_the_logged_in_learner(app, client, auth, learner, other_learner):
     auth.login(learner.email)
+    open_module(app, learner.id, "premiers-pas")
     response = client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15, "user_id": other_learner.id})
     assert response.get_json() == {"credited": 15}
     assert count(app, ActiveTime, user_id=other_learner.id) == 0
@@ -114,6 +116,7 @@ def test_heartbeat_credits_only_the_logged_in_learner(app, client, auth, learner
 
 def test_heartbeat_accepts_beacon_form_data(app, client, auth, learner):
     auth.login(learner.email)
+    open_module(app, learner.id, "premiers-pas")
     response = client.post("/activite", data={"module": "premiers-pas", "section": "accueil", "seconds": "12"})
     assert response.get_json() == {"credited": 12}
 
@@ -133,6 +136,7 @@ def test_learner_cannot_see_another_learners_attempt(app, client, auth, learner,
 
 def test_progress_page_shows_scores_and_time(app, client, auth, learner):
     auth.login(learner.email)
+    open_module(app, learner.id, "premiers-pas")
     client.post(QUIZ, data={**RIGHT, "tentative": 1})
     client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15})
     page = html.unescape(client.get("/progression").get_data(as_text=True))
@@ -147,3 +151,24 @@ def test_incomplete_quiz_is_sent_back_with_answers_kept_and_no_attempt_used(app,
     assert 'Répondez à toutes les questions avant de valider : <a href="#verifier-ses-acquis-quiz-1-q1">question 1</a>.' in page
     assert 'value="c1" id="verifier-ses-acquis-quiz-1-q2-c1" checked' in page
     assert count(app, QuizAttempt) == 0
+
+
+def test_finishing_a_module_with_a_failed_quiz_says_what_is_left(app, client, auth, learner):
+    auth.login(learner.email)
+    client.post(QUIZ, data={**WRONG, "tentative": 1})
+    client.post("/modules/premiers-pas/accueil/suivant")
+    response = client.post("/modules/premiers-pas/verifier-ses-acquis/suivant", follow_redirects=True)
+    page = html.unescape(response.get_data(as_text=True))
+    assert "Le module n'est pas encore terminé. Il reste :" in page
+    assert "la section « Notions » à lire" in page and "« Accueil »" not in page
+    assert "à réussir (70 % au moins)" in page
+    assert count(app, ModuleProgress, completed_at=None) == 1
+
+
+def test_finishing_a_completed_module_again_says_nothing_is_left(app, client, auth, learner):
+    auth.login(learner.email)
+    client.post(QUIZ, data={**RIGHT, "tentative": 1})
+    for section in ("accueil", "notions", "verifier-ses-acquis"):
+        client.post(f"/modules/premiers-pas/{section}/suivant")
+    page = client.post("/modules/premiers-pas/verifier-ses-acquis/suivant", follow_redirects=True).get_data(as_text=True)
+    assert "pas encore terminé" not in html.unescape(page)

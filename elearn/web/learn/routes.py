@@ -111,7 +111,26 @@ def next_section(slug: str, section_id: str):
         return redirect(url_for("learn.section", slug=slug, section_id=module.sections[index + 1].id))
     if completed:
         flash(_("Bravo, vous avez terminé le module « %(title)s ».", title=module.title), "success")
+    else:
+        _explain_what_is_missing(module)
     return redirect(url_for("learn.module_overview", slug=slug))
+
+
+def _explain_what_is_missing(module: Module) -> None:
+    """After « Terminer le module », say why the module is not complete yet (nothing if it already was)."""
+    state = state_for(module)
+    if state.status is progress_rules.Status.COMPLETED:
+        return
+    missing = progress_rules.missing_for_completion(state, len(missing_reflections(get_session(), current_user, module)))
+    items = [_("la section « %(title)s » à lire", title=s.title) for s in missing.sections]
+    items += [
+        _("le quiz « %(title)s » à réussir (%(mark)d %% au moins)", title=q.title, mark=module.pass_mark)
+        for q in missing.quizzes
+    ]
+    if missing.reflections:
+        items.append(_("les questions de réflexion à compléter (%(count)d)", count=missing.reflections))
+    if items:
+        flash(_("Le module n'est pas encore terminé. Il reste : %(items)s.", items=" ; ".join(items)), "warning")
 
 
 @bp.route("/modules/<slug>/quiz/<quiz_id>", methods=["POST"])
