@@ -11,18 +11,29 @@
   var lastInteraction = Date.now();
   var pending = 0;
   var lastTick = Date.now();
+  /* The tab's state since lastTick: a segment is counted by the state it had, not the state at its end
+   * (when the tab is hidden, the seconds read just before still count). */
+  var visible = document.visibilityState === "visible";
 
   function payload() {
     return { module: reader.dataset.module, section: reader.dataset.section, seconds: Math.round(pending) };
   }
 
+  /* Count the segment since lastTick: while visible, up to IDLE_LIMIT after the last interaction, and no
+   * more than one interval (a computer waking from sleep does not report the time it slept). */
   function tick() {
     var now = Date.now();
-    var delta = (now - lastTick) / 1000;
-    lastTick = now;
-    if (document.visibilityState === "visible" && now - lastInteraction < IDLE_LIMIT) {
-      pending += Math.min(delta, interval / 1000 + 1);
+    var activeUntil = Math.min(now, lastInteraction + IDLE_LIMIT);
+    if (visible && activeUntil > lastTick) {
+      pending += Math.min((activeUntil - lastTick) / 1000, interval / 1000 + 1);
     }
+    lastTick = now;
+  }
+
+  function interacted() {
+    var now = Date.now();
+    if (now - lastInteraction >= IDLE_LIMIT) { tick(); }  /* close the idle stretch before resuming */
+    lastInteraction = now;
   }
 
   function send(useBeacon) {
@@ -48,10 +59,12 @@
   }
 
   ["pointermove", "pointerdown", "keydown", "scroll", "touchstart", "focusin"].forEach(function (name) {
-    window.addEventListener(name, function () { lastInteraction = Date.now(); }, { passive: true });
+    window.addEventListener(name, interacted, { passive: true });
   });
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden") { send(true); } else { lastTick = Date.now(); lastInteraction = Date.now(); }
+    tick();
+    visible = document.visibilityState === "visible";
+    if (visible) { lastInteraction = Date.now(); } else { send(true); }
   });
   window.addEventListener("pagehide", function () { send(true); });
   setInterval(function () { send(false); }, interval);
