@@ -185,6 +185,7 @@ def quiz_result(slug: str, quiz_id: str, number: int):
         state=state_for(module),
         following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
         same_version=attempt.content_hash == module.content_hash,
+        heartbeat_interval=tracking.HEARTBEAT_INTERVAL_SECONDS,
     )
 
 
