@@ -143,3 +143,11 @@ def test_unshared_answer_cannot_be_quoted(app, client, auth, learner, trainer):
         private_id = answers.get_answer(session, learner.id, SLUG, RID).id
     client.post("/trainer/syntheses/1/elements/reponse", data={"part": "constats", "answer_id": private_id})
     assert "Privée" not in client.get("/trainer/syntheses/1/synthese.md").get_data(as_text=True)
+
+
+def test_a_synthesis_date_out_of_range_is_refused_with_a_clear_message(app, client, auth, trainer):
+    auth.login(trainer.email)
+    response = client.post("/trainer/syntheses", data={"title": "Atelier de Metz", "held_on": "0224-03-14"})
+    assert response.status_code == 400
+    assert "Date hors limites : indiquez une date entre le 01/01/2000 et le 31/12/2100." in unescape(response.get_data(as_text=True))
+    assert client.post("/trainer/syntheses", data={"title": "Atelier de Metz", "held_on": "2026-03-14"}).status_code == 302

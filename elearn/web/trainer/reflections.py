@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from elearn.db import get_session
 from elearn.models import Synthesis, SynthesisItem, SynthesisPart
@@ -14,6 +14,7 @@ from elearn.reflection import synthesis as syntheses
 from elearn.reflection.export import to_markdown, to_pdf
 from elearn.reflection.shared import ModuleGroup, group_by_question, shared_answer, shared_answers
 from elearn.i18n import _, _l
+from elearn.reporting.filters import FIRST_DAY, LAST_DAY
 from elearn.web.modules import get_library
 from elearn.web.trainer import bp
 
@@ -25,6 +26,14 @@ class SynthesisForm(FlaskForm):
     title = StringField(_l("Titre"), validators=[DataRequired(_l("Donnez un titre à la synthèse.")), Length(max=200, message=_TOO_LONG)])
     territory = StringField(_l("Territoire ou groupe"), validators=[Length(max=200, message=_TOO_LONG)])
     held_on = DateField(_l("Date de l'atelier"), validators=[Optional()], format="%Y-%m-%d")
+
+    def validate_held_on(self, field: DateField) -> None:
+        """A typing slip (« 0224 », « 2202 ») is refused rather than stored; the same years as the reports."""
+        if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError(
+                _("Date hors limites : indiquez une date entre le %(first)s et le %(last)s.",
+                  first=FIRST_DAY.strftime("%d/%m/%Y"), last=LAST_DAY.strftime("%d/%m/%Y"))
+            )
 
 
 def _grouped_answers() -> list[ModuleGroup]:
