@@ -15,6 +15,8 @@ from typing import Any
 
 import yaml
 
+from elearn.content.messages import yaml_detail
+
 PATH_FILE = "parcours.yml"
 SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
 #: What the shipped parcours.yml writes in every value the organisation must replace (casefolded).
@@ -104,7 +106,8 @@ def parse_path(text: str, media_dir: Path) -> TrainingPath:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f", ligne {mark.line + 1}" if mark else ""
-        raise PathConfigError([f"{PATH_FILE}{where} : YAML invalide ({getattr(error, 'problem', error)})."]) from error
+        detail = yaml_detail(getattr(error, "problem", None) or str(error).splitlines()[0])
+        raise PathConfigError([f"{PATH_FILE}{where} : YAML invalide ({detail})."]) from error
     except ValueError as error:  # a scalar YAML reads as an impossible date or number (« 2024-13-45 »)
         raise PathConfigError([f"{PATH_FILE} : date ou nombre impossible ({error}) ; mettez la valeur entre guillemets."]) from error
     except RecursionError as error:

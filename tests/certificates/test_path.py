@@ -74,6 +74,12 @@ def test_invalid_yaml_points_at_its_line():
     assert problems("titre: a\nobjectifs: [\n")[0].startswith("parcours.yml, ligne 3 : YAML invalide")
 
 
+def test_invalid_yaml_is_explained_in_french():
+    assert problems("titre: Prévenir : les discriminations\n") == [
+        "parcours.yml, ligne 1 : YAML invalide (deux-points inattendu (mettez entre guillemets un texte qui contient « : »))."
+    ]
+
+
 def test_a_list_instead_of_keys_is_refused():
     assert problems("- titre\n- version\n") == [
         "parcours.yml : le fichier doit contenir les clés titre, objectifs, version, modules, organisme, signataire."
