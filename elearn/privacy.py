@@ -27,6 +27,7 @@ from elearn.models import (
     QuizAttempt,
     ReflectionAnswer,
     SectionProgress,
+    TrainingGroup,
     User,
 )
 from elearn.reporting.certificates import learner_certificates
@@ -56,7 +57,10 @@ def personal_data(session: Session, user: User) -> dict[str, Any]:
         .order_by(col(AuditEvent.at))
     ).all()
     return {
-        "account": {name: _plain(getattr(user, name)) for name in ACCOUNT_FIELDS},
+        "account": {
+            **{name: _plain(getattr(user, name)) for name in ACCOUNT_FIELDS},
+            "group": session.get(TrainingGroup, user.group_id).name if user.group_id else None,  # type: ignore[union-attr]
+        },
         "modules": _rows(session, ModuleProgress, user.id),  # type: ignore[arg-type]
         "sections": _rows(session, SectionProgress, user.id),  # type: ignore[arg-type]
         "quiz_attempts": _rows(session, QuizAttempt, user.id),  # type: ignore[arg-type]

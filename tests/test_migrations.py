@@ -11,10 +11,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from elearn import migrate
-from elearn.accounts import create_user
+from elearn.accounts import hash_password
 from elearn.certificates.credential import (
     CertificateData,
     ModuleRecord,
@@ -26,6 +27,25 @@ from elearn.certificates.credential import (
 from elearn.db import get_engine, make_engine
 from elearn.models import Certificate, User, metadata
 from elearn.privacy import ERASED_NAME
+
+#: The ``user`` table's columns as the first revisions made them: data written into an old schema must
+#: not go through today's model, which may have columns the old schema lacks.
+_OLD_USER = sa.table(
+    "user", sa.column("id", sa.Integer), sa.column("email", sa.String), sa.column("full_name", sa.String),
+    sa.column("profession", sa.String), sa.column("password_hash", sa.String), sa.column("role", sa.String),
+    sa.column("is_active", sa.Boolean), sa.column("session_version", sa.Integer), sa.column("created_at", sa.DateTime),
+)
+
+
+def _old_user(engine, email: str, full_name: str) -> int:
+    """Insert an account into a database at an old revision; its id."""
+    with engine.begin() as connection:
+        return connection.execute(
+            sa.insert(_OLD_USER).values(
+                email=email, full_name=full_name, profession="", password_hash=hash_password("un mot de passe long"),
+                role="learner", is_active=True, session_version=1, created_at=datetime(2026, 11, 1, tzinfo=UTC),
+            ).returning(_OLD_USER.c.id)
+        ).scalar_one()
 
 
 def test_migrations_match_models(app):
@@ -70,8 +90,7 @@ def test_database_at_the_three_old_heads_reaches_the_single_head_with_its_data(e
     for head in OLD_HEADS:
         migrate.upgrade(empty_engine, head)
     assert migrate.current_revisions(empty_engine) == set(OLD_HEADS)
-    with Session(empty_engine) as session:
-        create_user(session, email="ancienne@exemple.fr", full_name="Base Ancienne", password="un mot de passe long")
+    _old_user(empty_engine, "ancienne@exemple.fr", "Base Ancienne")
     migrate.upgrade(empty_engine)
     assert migrate.current_revisions(empty_engine) == migrate.head_revisions() and len(migrate.head_revisions()) == 1
     with empty_engine.connect() as connection:
@@ -104,17 +123,20 @@ def test_certificates_of_accounts_erased_before_lose_the_holder_name(empty_engin
     """Accounts erased before erasure reached certificates (447c2ac) kept their name in the credential."""
     erased_code, kept_code = "ERASD-00000-00000-00000-00000", "KEPT0-00000-00000-00000-00000"
     migrate.upgrade(empty_engine, "0060_merge_heads")
+    erased = _old_user(empty_engine, "camille@exemple.fr", "Camille Martin")
+    kept = _old_user(empty_engine, "dominique@exemple.fr", "Dominique Petit")
     with Session(empty_engine) as session:
-        erased = create_user(session, email="camille@exemple.fr", full_name="Camille Martin", password="un mot de passe long")
-        kept = create_user(session, email="dominique@exemple.fr", full_name="Dominique Petit", password="un mot de passe long")
-        for code, user in ((erased_code, erased), (kept_code, kept)):
-            credential = _signed_credential(code, user.full_name)
-            session.add(Certificate(code=code, user_id=user.id, path_version="2026.1", credential=credential))
-        # What erase_person did before 447c2ac: the account anonymised, its certificates untouched.
-        erased.email, erased.full_name, erased.profession = f"anonyme-{erased.id}@efface.invalid", ERASED_NAME, ""
-        session.add(erased)
+        for code, user_id, name in ((erased_code, erased, "Camille Martin"), (kept_code, kept, "Dominique Petit")):
+            credential = _signed_credential(code, name)
+            session.add(Certificate(code=code, user_id=user_id, path_version="2026.1", credential=credential))
         session.commit()
         before = {c.code: c.credential for c in session.exec(select(Certificate))}
+    # What erase_person did before 447c2ac: the account anonymised, its certificates untouched.
+    with empty_engine.begin() as connection:
+        connection.execute(
+            sa.update(_OLD_USER).where(_OLD_USER.c.id == erased)
+            .values(email=f"anonyme-{erased}@efface.invalid", full_name=ERASED_NAME, profession="")
+        )
 
     migrate.upgrade(empty_engine)
 

@@ -31,6 +31,7 @@ def _register() -> None:
     main.add_command(db_commands.db)
     main.add_command(db_commands.init)
     main.add_command(user_commands.users)
+    main.add_command(user_commands.groups_command)
     main.add_command(export_commands.export)
     main.add_command(serve_commands.serve)
     main.add_command(backup_commands.backup)

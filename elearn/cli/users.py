@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlmodel import Session
 
-from elearn import accounts
+from elearn import accounts, groups
 from elearn.db import session_scope
 from elearn.models import Role
 
@@ -22,12 +22,18 @@ def users() -> None:
 @click.option("--name", "full_name", default=None, help="Full name as printed on certificates.")
 @click.option("--profession", default="")
 @click.option("--password", default=None, help="Password (generated and printed when omitted).")
+@click.option("--group", "group_name", default=None, help="Training group (see « elearn groups list »).")
 @with_appcontext
-def create(email: str, role: str, full_name: str | None, profession: str, password: str | None) -> None:
+def create(email: str, role: str, full_name: str | None, profession: str, password: str | None, group_name: str | None) -> None:
     """Create an account; prints the generated password once."""
     generated = password is None
     password = password or accounts.generate_password()
     with session_scope() as session:
+        group = groups.find_group_by_name(session, group_name) if group_name else None
+        if group_name and group is None:
+            raise click.ClickException(
+                f"Aucun groupe « {group_name} » : créez-le d'abord (« elearn groups create NOM ») ; aucun compte créé."
+            )
         try:
             user = accounts.create_user(
                 session,
@@ -39,6 +45,8 @@ def create(email: str, role: str, full_name: str | None, profession: str, passwo
             )
         except accounts.AccountError as error:
             raise click.ClickException(_refusal(session, email, error)) from error
+        if group is not None:
+            groups.assign_group(session, user, group.id, actor=None)
         click.echo(f"Compte créé : {user.email} ({Role(role).label}).")
     if generated:
         click.echo(f"Mot de passe : {password}")
@@ -72,3 +80,33 @@ def reset_link(email: str) -> None:
     base = current_app.config.get("ELEARN_BASE_URL") or "http://127.0.0.1:5000"
     with current_app.test_request_context(base_url=base):
         click.echo(url_for("auth.reset_password", token=token, _external=True))
+
+
+@click.group("groups")
+def groups_command() -> None:
+    """Training groups (learners and the trainers who follow them)."""
+
+
+@groups_command.command("list")
+@with_appcontext
+def list_groups() -> None:
+    """Every group with its numbers of learners and trainers."""
+    with session_scope() as session:
+        summaries = groups.list_groups(session)
+    if not summaries:
+        click.echo("Aucun groupe.")
+    for summary in summaries:
+        click.echo(f"{summary.group.name} : {summary.learners} apprenant(s), {summary.trainers} formateur(s)")
+
+
+@groups_command.command("create")
+@click.argument("name")
+@with_appcontext
+def create_group(name: str) -> None:
+    """Create a group."""
+    with session_scope() as session:
+        try:
+            group = groups.create_group(session, name, actor=None)
+        except groups.GroupError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"Groupe créé : {group.name}.")

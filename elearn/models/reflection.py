@@ -50,6 +50,9 @@ class Synthesis(SQLModel, table=True):
     territory: str = Field(default="", max_length=200)
     held_on: date | None = None
     created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    #: The group of the trainer who wrote it, whose shared answers it may quote: only trainers who read
+    #: that group's answers see it (None: written by a trainer who follows every learner).
+    group_id: int | None = Field(default=None, foreign_key="traininggroup.id", index=True)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -28,6 +28,15 @@ class Role(StrEnum):
         return _(ROLE_LABELS[self.value])
 
 
+class TrainingGroup(SQLModel, table=True):
+    """A group of learners and the trainers who follow them (« groupe de formation »): an association, a
+    service, a territorial workshop. Trainers of a group read only the reflections its learners share."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class User(SQLModel, table=True):
     """A person with an account. ``full_name`` is printed as-is on certificates."""
 
@@ -42,6 +51,9 @@ class User(SQLModel, table=True):
     session_version: int = Field(default=1)
     created_at: datetime = Field(default_factory=utcnow)
     last_login_at: datetime | None = None
+    #: The learner's group, or the group a trainer follows; None: no group (a trainer without a group
+    #: follows every learner, as when the platform serves a single association).
+    group_id: int | None = Field(default=None, foreign_key="traininggroup.id", index=True)
 
     # Flask-Login protocol -------------------------------------------------------------------------
     @property

@@ -2,6 +2,9 @@
 
 The queries here select the shared text and where it belongs, never ``user_id`` nor any date, so nothing
 handed to a trainer's page can say who wrote an answer or when (a date could point at a person).
+
+``scope`` is the reader's (:func:`elearn.groups.reader_scope`): None reads every shared answer; a group
+id, those of the group's learners only (the author's group is used in the query's filter, never returned).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from elearn.models import ReflectionAnswer
+from elearn.models import ReflectionAnswer, User
 
 if TYPE_CHECKING:
     from elearn.content.model import Module
@@ -47,26 +50,29 @@ class ModuleGroup:
         return sum(len(q.answers) for q in self.questions)
 
 
-def _shared_query():  # noqa: ANN202 - a SQLModel select
-    return (
+def _shared_query(scope: int | None):  # noqa: ANN202 - a SQLModel select
+    statement = (
         select(ReflectionAnswer.id, ReflectionAnswer.module_slug, ReflectionAnswer.reflection_id, ReflectionAnswer.shared_text)
         .where(col(ReflectionAnswer.shared_at).is_not(None))
         # By text, not by date or id: the order must not reveal who shared first.
         .order_by(ReflectionAnswer.module_slug, ReflectionAnswer.reflection_id, func.lower(ReflectionAnswer.shared_text))
     )
+    if scope is not None:
+        statement = statement.join(User, col(User.id) == ReflectionAnswer.user_id).where(User.group_id == scope)
+    return statement
 
 
-def shared_answers(session: Session, module_slug: str | None = None) -> list[SharedAnswer]:
-    """Every shared answer (of one module when ``module_slug`` is given)."""
-    statement = _shared_query()
+def shared_answers(session: Session, module_slug: str | None = None, *, scope: int | None = None) -> list[SharedAnswer]:
+    """Every shared answer the reader may see (of one module when ``module_slug`` is given)."""
+    statement = _shared_query(scope)
     if module_slug is not None:
         statement = statement.where(ReflectionAnswer.module_slug == module_slug)
     return [SharedAnswer(*row) for row in session.exec(statement)]
 
 
-def shared_answer(session: Session, answer_id: int) -> SharedAnswer | None:
-    """One shared answer by id; None when it does not exist or is not shared."""
-    row = session.exec(_shared_query().where(ReflectionAnswer.id == answer_id)).first()
+def shared_answer(session: Session, answer_id: int, *, scope: int | None = None) -> SharedAnswer | None:
+    """One shared answer by id; None when it does not exist, is not shared or is outside ``scope``."""
+    row = session.exec(_shared_query(scope).where(ReflectionAnswer.id == answer_id)).first()
     return SharedAnswer(*row) if row else None
 
 

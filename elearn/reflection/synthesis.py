@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from elearn.groups import reader_scope
 from elearn.i18n import N_, _
 from elearn.models import Synthesis, SynthesisItem, SynthesisPart, User
 from elearn.models.base import utcnow
@@ -54,6 +55,8 @@ def create_synthesis(session: Session, *, title: str, territory: str, held_on: d
         territory=_clean(territory, field_name="territory", label=N_("Territoire ou groupe"), limit=200, required=False),
         held_on=held_on,
         created_by_id=author.id,
+        # The syntheses of a group are read by its trainers, as its shared answers are.
+        group_id=reader_scope(author),
     )
     session.add(synthesis)
     session.commit()
@@ -68,8 +71,16 @@ def update_synthesis(session: Session, synthesis: Synthesis, *, title: str, terr
     session.commit()
 
 
-def list_syntheses(session: Session) -> list[Synthesis]:
-    return list(session.exec(select(Synthesis).order_by(Synthesis.updated_at.desc())))  # type: ignore[attr-defined]
+def visible_to(synthesis: Synthesis, scope: int | None) -> bool:
+    """Whether a reader of ``scope`` (:func:`elearn.groups.reader_scope`) may open ``synthesis``."""
+    return scope is None or synthesis.group_id == scope
+
+
+def list_syntheses(session: Session, *, scope: int | None = None) -> list[Synthesis]:
+    statement = select(Synthesis).order_by(Synthesis.updated_at.desc())  # type: ignore[attr-defined]
+    if scope is not None:
+        statement = statement.where(Synthesis.group_id == scope)
+    return list(session.exec(statement))
 
 
 def load(session: Session, synthesis: Synthesis) -> SynthesisView:

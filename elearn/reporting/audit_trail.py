@@ -27,6 +27,10 @@ ACTION_LABELS = {
     "account.reactivated": N_("Compte réactivé"),
     "account.data_exported": N_("Données personnelles exportées"),
     "account.erased": N_("Compte effacé (anonymisé)"),
+    "account.group_changed": N_("Groupe modifié"),
+    "group.created": N_("Groupe créé"),
+    "group.renamed": N_("Groupe renommé"),
+    "group.deleted": N_("Groupe supprimé"),
     "certificate.issued": N_("Attestation délivrée"),
     "certificate.revoked": N_("Attestation révoquée"),
 }
@@ -37,6 +41,7 @@ DETAIL_LABELS = {
     "before": N_("avant"), "after": N_("après"), "role": N_("rôle"), "via": N_("depuis"), "dataset": N_("données"),
     "format": N_("format"), "filters": N_("filtres"), "dates": N_("dates"), "reason": N_("motif"),
     "system_user": N_("compte système"),
+    "name": N_("nom"), "members": N_("membres"),
 }
 VALUE_LABELS = {
     "web": N_("le site"), "cli": N_("la ligne de commande"), "completions": N_("suivi des modules"),

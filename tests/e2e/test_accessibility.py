@@ -109,6 +109,8 @@ def pages(world: World) -> list[tuple[str, str]]:
         ("admin", f"/admin/users/{learner}/erase"),
         ("admin", "/admin/certificates"),
         ("admin", f"/admin/certificates/{code}"),
+        ("admin", "/admin/groups"),
+        ("admin", f"/admin/groups/{world.group_id}"),
     ]
 
 
@@ -161,6 +163,7 @@ ERROR_STATES = [
     ("anonymous", "/password/forgot", lambda page: _send(page, "Envoyer la demande")),
     ("learner", QUIZ_SECTION, lambda page: _send(page, "Valider mes réponses")),
     ("learner", "/reseau/signaler", lambda page: _send(page, "Envoyer anonymement")),
+    ("admin", "/admin/groups", lambda page: _send(page, "Créer le groupe")),
 ]
 
 

@@ -26,6 +26,7 @@ from elearn.models import (
     SituationNote,
     Synthesis,
     SynthesisItem,
+    TrainingGroup,
     User,
 )
 from tests.conftest import add_user
@@ -54,7 +55,7 @@ def form(*fields: str) -> st.SearchStrategy[dict]:
 
 
 #: Tables a form of these pages may write; a refused request must leave every one as it was.
-STORED = (User, AuditEvent, Situation, SituationNote, Synthesis, SynthesisItem, Certificate, PasswordResetToken)
+STORED = (User, AuditEvent, Situation, SituationNote, Synthesis, SynthesisItem, Certificate, PasswordResetToken, TrainingGroup)
 
 #: Words of the English messages WTForms and Flask would show if a message escaped translation.
 ENGLISH = re.compile(
@@ -130,6 +131,23 @@ def test_activation_form(world, data):
 @example(data={"confirmation": "autre@exemple.fr"})
 def test_erase_form(world, data):
     check(world, "admin", "POST", f"/admin/users/{world.users['erase_target'].id}/erase", data=data)
+
+
+@FUZZ
+@given(data=form("name"), existing=st.booleans())
+@example(data={"name": " "}, existing=False)
+@example(data={"name": "x" * 200}, existing=True)
+@example(data={"name": "atelier de LYON"}, existing=False)  # the world's group, in other letters
+def test_group_forms(world, data, existing):
+    check(world, "admin", "POST", f"/admin/groups/{world.group_id}" if existing else "/admin/groups", data=data)
+
+
+@FUZZ
+@given(data=form("group"))
+@example(data={"group": "999999"})
+@example(data={"group": ""})
+def test_account_group_form(world, data):
+    check(world, "admin", "POST", f"/admin/users/{world.users['target'].id}/group", data=data)
 
 
 @FUZZ

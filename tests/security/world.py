@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from elearn import groups
 from elearn.accounts import issue_reset_token
 from elearn.db import session_scope
 from elearn.models import CareStage, Criterion, Role, SynthesisPart, User
@@ -38,6 +39,7 @@ class World:
     situation_id: int = 0
     synthesis_id: int = 0
     synthesis_item_id: int = 0
+    group_id: int = 0
     reset_token: str = ""
 
     def copy(self, root: Path) -> World:
@@ -117,4 +119,5 @@ def _shared_objects(world: World) -> None:
                                           author=world.users["trainer"])
         item = synthesis.add_item(session, made, next(iter(SynthesisPart)), "Des refus de soins répétés.")
         world.situation_id, world.synthesis_id, world.synthesis_item_id = situation.id, made.id, item.id
+        world.group_id = groups.create_group(session, "Atelier de Lyon", actor=None).id
         world.reset_token = issue_reset_token(session, session.get(User, world.users["learner"].id), actor=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.fields.choices import SelectChoice, SelectField
-from wtforms.validators import AnyOf, DataRequired
+from wtforms.validators import AnyOf, DataRequired, Length
 
 from elearn.i18n import _l
 from elearn.models import Role
@@ -33,3 +33,15 @@ class EraseForm(FlaskForm):
         _l("Recopiez l'adresse e-mail du compte pour confirmer"),
         validators=[DataRequired(_l("Recopiez l'adresse e-mail du compte."))],
     )
+
+
+class GroupForm(FlaskForm):
+    """Create or rename a training group."""
+
+    name = StringField(_l("Nom du groupe"), validators=[DataRequired(_l("Donnez un nom au groupe.")), Length(max=120, message=_l("%(max)d caractères au plus.", max=120))])
+
+
+class UserGroupForm(FlaskForm):
+    """Put an account in a group; the empty choice means no group. Choices are set by the view."""
+
+    group = SelectField(_l("Groupe"), choices=[], validate_choice=True)

@@ -9,13 +9,15 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlmodel import select
 
-from elearn import accounts, privacy
+from elearn import accounts, groups, privacy
 from elearn.db import get_session
 from elearn.i18n import _
 from elearn.models import Role, User
 from elearn.reporting.conditions import is_erased, search_condition
 from elearn.web.admin import bp
+from elearn.groups import group_name
 from elearn.web.admin.forms import ActivationForm, ConfirmForm, EraseForm, RoleForm
+from elearn.web.admin.groups import user_group_form
 
 
 @bp.app_template_test("erased_email")
@@ -65,7 +67,26 @@ def user_detail(user_id: int):
     return render_template(
         "admin/user.html", user=user, form=form, confirm_form=ConfirmForm(), erased=is_erased(user.email),
         activation_form=ActivationForm(active="0" if user.is_active else "1"),
+        group_form=user_group_form(user.group_id), group_name=group_name(get_session(), user.group_id),
     )
+
+
+@bp.route("/users/<int:user_id>/group", methods=["POST"])
+def set_group(user_id: int):
+    user = _get_user(user_id)
+    form = user_group_form(user.group_id)
+    if is_erased(user.email):
+        flash(_("Ce compte a été anonymisé : il ne peut plus être modifié."), "error")
+    elif not form.validate_on_submit():
+        flash(_("Choisissez un groupe dans la liste (il a peut-être été supprimé entre-temps)."), "error")
+    else:
+        try:
+            groups.assign_group(get_session(), user, int(form.group.data) if form.group.data else None, actor=current_user)
+        except groups.GroupError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Groupe mis à jour."), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])

@@ -6,11 +6,12 @@ learner's answer through the ``reflection_answer`` template global, so the reade
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, request, url_for
+from flask import abort, flash, g, jsonify, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from elearn.db import get_session
 from elearn.formatting import local
+from elearn.groups import group_name
 from elearn.i18n import _, format_datetime
 from elearn.models import ReflectionAnswer
 from elearn.network.detect import find_identifying_details
@@ -46,6 +47,16 @@ def reflection_answer(module, block) -> ReflectionAnswer | None:  # noqa: ANN001
     if not current_user.is_authenticated:
         return None
     return answers.get_answer(get_session(), current_user.id, module.slug, block.id)
+
+
+@bp.app_template_global()
+def my_group_name() -> str | None:
+    """The signed-in learner's group, whose trainers read what they share; None without a group."""
+    if not current_user.is_authenticated or current_user.group_id is None:
+        return None
+    if "my_group_name" not in g:
+        g.my_group_name = group_name(get_session(), current_user.group_id)
+    return g.my_group_name
 
 
 @bp.app_template_global()

@@ -9,6 +9,7 @@ from wtforms import DateField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from elearn.db import get_session
+from elearn.groups import group_name, reader_scope
 from elearn.models import Synthesis, SynthesisItem, SynthesisPart
 from elearn.reflection import synthesis as syntheses
 from elearn.reflection.export import to_markdown, to_pdf
@@ -36,13 +37,25 @@ class SynthesisForm(FlaskForm):
             )
 
 
+def _scope() -> int | None:
+    """Whose shared answers and syntheses the trainer reads (their group, or everyone's)."""
+    return reader_scope(current_user)
+
+
+def _group_name() -> str | None:
+    """The group whose answers the page shows, for its heading; None when it shows everyone's."""
+    scope = _scope()
+    return group_name(get_session(), scope) if scope is not None else None
+
+
 def _grouped_answers() -> list[ModuleGroup]:
-    return group_by_question(shared_answers(get_session()), get_library().modules())
+    return group_by_question(shared_answers(get_session(), scope=_scope()), get_library().modules())
 
 
 def _synthesis(synthesis_id: int) -> Synthesis:
+    """The synthesis, if this trainer may read it (another group's is answered 404, as a missing one)."""
     synthesis = get_session().get(Synthesis, synthesis_id)
-    if synthesis is None:
+    if synthesis is None or not syntheses.visible_to(synthesis, _scope()):
         abort(404)
     return synthesis
 
@@ -60,7 +73,7 @@ def _to_page(synthesis: Synthesis, anchor: str | None = None):  # noqa: ANN202 -
 
 @bp.route("/reflexions")
 def shared_reflections():
-    return render_template("trainer/reflections.html", groups=_grouped_answers())
+    return render_template("trainer/reflections.html", groups=_grouped_answers(), group_name=_group_name())
 
 
 @bp.route("/syntheses", methods=["GET", "POST"])
@@ -76,7 +89,8 @@ def syntheses_index():
         else:
             return _to_page(synthesis)
     status = 400 if form.errors else 200
-    return render_template("trainer/syntheses.html", syntheses=syntheses.list_syntheses(get_session()), form=form), status
+    listed = syntheses.list_syntheses(get_session(), scope=_scope())
+    return render_template("trainer/syntheses.html", syntheses=listed, form=form, group_name=_group_name()), status
 
 
 @bp.route("/syntheses/<int:synthesis_id>", methods=["GET", "POST"])
@@ -118,7 +132,7 @@ def quote_shared_answer(synthesis_id: int):
     """Copy a shared answer into a part (the copy stays even if the learner withdraws the answer later)."""
     synthesis = _synthesis(synthesis_id)
     part = _part(request.form.get("part"))
-    answer = shared_answer(get_session(), request.form.get("answer_id", type=int) or 0)
+    answer = shared_answer(get_session(), request.form.get("answer_id", type=int) or 0, scope=_scope())
     if answer is None:
         flash(_("Cette réponse n'est plus partagée : elle n'a pas été ajoutée."), "error")
         return _to_page(synthesis, "reponses")
