@@ -40,6 +40,7 @@ def system_user() -> str:
 @click.option("--module", default="", help="Module slug.")
 @click.option("--status", default="", type=click.Choice(["", *[s.value for s in LearnerStatus]]))
 @click.option("--profession", default="")
+@click.option("--group", default="", help="Training group, by name.")
 @click.option("--search", default="", help="Part of a name or e-mail address.")
 @click.option("--dates", type=click.Choice(["fr", "iso"]), default="fr", show_default=True,
               help="Dates in csv-fr: DD/MM/YYYY or ISO 8601.")
@@ -47,10 +48,11 @@ def system_user() -> str:
               help="File to write (default: standard output).")
 @with_appcontext
 def export(fmt: str, dataset: str, date_from: str, date_to: str, module: str, status: str, profession: str,
-           search: str, dates: str, output: str | None) -> None:
+           group: str, search: str, dates: str, output: str | None) -> None:
     """Export completion records or the attendance log as csv-fr, csv, xlsx, jsonl or xapi."""
     filters, errors = parse_filters(
-        {"from": date_from, "to": date_to, "module": module, "status": status, "profession": profession, "q": search}
+        {"from": date_from, "to": date_to, "module": module, "status": status, "profession": profession, "q": search,
+         "group": group}
     )
     if errors:
         raise click.UsageError(" ".join(errors))

@@ -48,7 +48,10 @@ VALUE_LABELS = {
     "attendance": N_("relevé de connexion"), "learner": N_("apprenant·e"), "trainer": N_("formateur·rice"),
     "admin": N_("administrateur·rice"),
 }
-FILTER_LABELS = {"from": N_("du"), "to": N_("au"), "module": N_("module"), "status": N_("statut"), "profession": N_("profession"), "q": N_("recherche")}
+FILTER_LABELS = {
+    "from": N_("du"), "to": N_("au"), "module": N_("module"), "status": N_("statut"), "profession": N_("profession"),
+    "q": N_("recherche"), "group": N_("groupe"),
+}
 
 
 def _label(labels: dict[str, str], key: str) -> str:

@@ -13,7 +13,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from elearn.models import ActiveTime, ModuleProgress, Role, User
+from elearn.models import ActiveTime, ModuleProgress, Role, TrainingGroup, User
 from elearn.reporting.catalog import Catalog
 from elearn.reporting.filters import LearnerStatus, ReportFilters
 
@@ -107,12 +107,14 @@ def search_condition(term: str) -> Clause:
 
 
 def learner_conditions(filters: ReportFilters, catalog: Catalog) -> list[Clause]:
-    """Which learners a report covers: role, search, profession, status and activity in the period."""
+    """Which learners a report covers: role, search, profession, group, status and activity in the period."""
     clauses: list[Clause] = [col(User.role) == Role.LEARNER.value]
     if filters.search:
         clauses.append(search_condition(filters.search))
     if filters.profession:
         clauses.append(col(User.profession) == filters.profession)
+    if filters.group:
+        clauses.append(col(User.group_id).in_(select(TrainingGroup.id).where(TrainingGroup.name == filters.group)))
     if filters.status is not None:
         clauses.append(status_condition(filters.status, filters.module, catalog))
     if filters.has_period:

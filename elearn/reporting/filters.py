@@ -1,4 +1,4 @@
-"""What an administrator asks a report for: a period, a module, a status, a profession, a search.
+"""What an administrator asks a report for: a period, a module, a status, a profession, a group, a search.
 
 The web pages and the command line both turn their input into one :class:`ReportFilters`, so a
 dashboard, a table and an export made with the same choices always describe the same people.
@@ -38,6 +38,8 @@ class ReportFilters:
     status: LearnerStatus | None = None
     profession: str = ""
     search: str = ""
+    #: A training group, by name (as the administrator sees it); an unknown name matches nobody.
+    group: str = ""
 
     @property
     def has_period(self) -> bool:
@@ -61,6 +63,7 @@ class ReportFilters:
             "status": self.status.value if self.status else "",
             "profession": self.profession,
             "q": self.search,
+            "group": self.group,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -93,7 +96,7 @@ def _parse_date(raw: str, invalid: str, out_of_range: str, errors: list[str]) ->
 def parse_filters(values: Mapping[str, str | None]) -> tuple[ReportFilters, list[str]]:
     """Read filters from a form or the command line; problems come back as messages in the interface's language.
 
-    Keys: ``from``, ``to``, ``module``, ``status``, ``profession``, ``q``. An invalid value is dropped
+    Keys: ``from``, ``to``, ``module``, ``status``, ``profession``, ``q``, ``group``. An invalid value is dropped
     (and reported) rather than failing the whole request.
     """
     errors: list[str] = []
@@ -122,5 +125,5 @@ def parse_filters(values: Mapping[str, str | None]) -> tuple[ReportFilters, list
             status = LearnerStatus(text("status"))
         except ValueError:
             errors.append(_("Statut inconnu : « %(status)s ».", status=text("status")))
-    filters = ReportFilters(date_from, date_to, text("module"), status, text("profession"), text("q"))
+    filters = ReportFilters(date_from, date_to, text("module"), status, text("profession"), text("q"), text("group"))
     return filters, errors

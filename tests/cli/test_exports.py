@@ -71,3 +71,19 @@ def test_bad_options_are_usage_errors(app, runner):
     assert result.exit_code == 2 and "Date de début hors limites" in result.output
     result = runner.invoke(export, ["xapi", "--data", "attendance"])
     assert result.exit_code == 2 and "xAPI" in result.output
+
+
+def test_export_of_one_group(app, runner, tmp_path):
+    from elearn import groups
+    from elearn.models import User
+
+    seeded = seed(app)
+    with app.app_context(), session_scope() as session:
+        metz = groups.create_group(session, "Atelier de Metz", actor=None)
+        groups.assign_group(session, session.get(User, seeded.elodie), metz.id, actor=None)
+    target = tmp_path / "metz.csv"
+    result = runner.invoke(export, ["csv", "--group", "Atelier de Metz", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert rows and {r["full_name"] for r in rows} == {"Élodie Marchand"}
+    assert _export_event(app).details["filters"] == {"group": "Atelier de Metz"}

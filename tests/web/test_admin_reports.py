@@ -115,3 +115,24 @@ def test_audit_trail_filters_and_pages(client, app, seeded, as_admin):
     assert "Page 2 sur 2" in page(client, "/admin/audit?action=account.role_changed&page=2")
     assert "Page 2 sur 2" in page(client, "/admin/audit?action=account.role_changed&page=200000000000000000")
     assert "Attestation révoquée" in page(client, "/admin/audit?action=certificate.revoked")
+
+
+def test_reports_and_exports_can_be_limited_to_a_group(app, client, seeded, as_admin):
+    from elearn import groups
+    from elearn.models import User
+
+    with app.app_context(), session_scope() as session:
+        lyon = groups.create_group(session, "Atelier de Lyon", actor=None)
+        groups.assign_group(session, session.get(User, seeded.elodie), lyon.id, actor=None)
+    html = page(client, "/admin/learners")
+    assert '<select id="f-group" name="group">' in html and "<option>Atelier de Lyon</option>" in html
+    html = page(client, "/admin/learners?group=Atelier+de+Lyon")
+    assert "Élodie Marchand" in html and "Zoé Inactive" not in html
+    assert "Élodie Marchand" not in page(client, "/admin/learners?group=Inconnu")
+    response = client.get("/admin/exports/completions.csv-fr?group=Atelier+de+Lyon")
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert rows and {row["Nom"] for row in rows} == {"Élodie Marchand"}
+    with app.app_context(), session_scope() as session:
+        event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
+    assert event.details["filters"] == {"group": "Atelier de Lyon"}
+    assert "groupe Atelier de Lyon" in page(client, "/admin/audit?action=export")
