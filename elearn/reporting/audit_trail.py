@@ -100,6 +100,12 @@ class AuditLine:
         return int(number) if kind == "user" and number.isdigit() else None
 
     @property
+    def group_id(self) -> int | None:
+        """The training group the event is about, when it is about one (``group:<id>``)."""
+        kind, _, number = self.target.partition(":")
+        return int(number) if kind == "group" and number.isdigit() else None
+
+    @property
     def target_text(self) -> str:
         kind, _, name = self.target.partition(":")
         return VALUE_LABELS.get(name, name) if kind == "export" else self.target

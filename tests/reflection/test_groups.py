@@ -114,6 +114,9 @@ def test_administrators_create_rename_and_delete_groups(app, client, auth, admin
         assert session.get(User, learner.id).group_id is None
         actions = [e.action for e in session.exec(select(AuditEvent).order_by(AuditEvent.id))]
     assert [a for a in actions if "group" in a] == ["group.created", "account.group_changed", "group.renamed", "group.deleted"]
+    trail = unescape(client.get("/admin/audit").get_data(as_text=True))
+    assert "Groupe supprimé" in trail and f"groupe n° {group_id}" in trail and "group:" not in trail
+    assert f'href="/admin/groups/{group_id}"' not in trail  # its page is gone
 
 
 def test_a_deleted_group_cannot_be_given_to_an_account(app, client, auth, admin, learner):
