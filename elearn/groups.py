@@ -17,10 +17,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from elearn.accounts import AccountError, record
+from elearn.certificates.codes import new_code, normalise_code
 from elearn.i18n import _
 from elearn.models import Role, Synthesis, TrainingGroup, User
 
 NAME_MAX_LENGTH = 120
+#: Symbols of a registration code (50 random bits, « 7K3M9-QXH2P »): enough that guessing one, at the
+#: registration rate limit, is hopeless, short enough to dictate in a workshop.
+JOIN_CODE_LENGTH = 10
 
 
 class GroupError(AccountError):
@@ -71,7 +75,7 @@ def _clean_name(session: Session, raw: str, *, exclude: int | None = None) -> st
 
 
 def create_group(session: Session, name: str, *, actor: User | None) -> TrainingGroup:
-    group = TrainingGroup(name=_clean_name(session, name))
+    group = TrainingGroup(name=_clean_name(session, name), join_code=new_code(JOIN_CODE_LENGTH))
     session.add(group)
     try:
         session.flush()
@@ -95,6 +99,22 @@ def rename_group(session: Session, group: TrainingGroup, name: str, *, actor: Us
     except IntegrityError as error:  # the same name given to another group in the meantime
         session.rollback()
         raise GroupError(_("Un groupe s'appelle déjà « %(name)s ».", name=clean)) from error
+
+
+def renew_join_code(session: Session, group: TrainingGroup, *, actor: User | None) -> None:
+    """Give the group a new registration code; the old one no longer lets anyone join."""
+    group.join_code = new_code(JOIN_CODE_LENGTH)
+    session.add(group)
+    record(session, "group.code_renewed", actor=actor, target=f"group:{group.id}")
+    session.commit()
+
+
+def find_group_by_code(session: Session, typed: str) -> TrainingGroup | None:
+    """The group whose registration code this is, however it was typed (case, spaces, dashes, O for 0)."""
+    code = normalise_code(typed, JOIN_CODE_LENGTH)
+    if code is None:
+        return None
+    return session.exec(select(TrainingGroup).where(TrainingGroup.join_code == code)).first()
 
 
 def delete_group(session: Session, group: TrainingGroup, *, actor: User | None) -> None:

@@ -15,15 +15,16 @@ GROUP = 5
 _TYPING_FIXES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-def new_code() -> str:
-    """A fresh random code in canonical form (``7K3M9-QXH2P-…``)."""
-    return _group("".join(secrets.choice(ALPHABET) for _ in range(SYMBOLS)))
+def new_code(length: int = SYMBOLS) -> str:
+    """A fresh random code in canonical form (``7K3M9-QXH2P-…``); ``length`` symbols, a multiple of 5
+    (training groups' registration codes are shorter: they open a sign-up, not a certificate)."""
+    return _group("".join(secrets.choice(ALPHABET) for _ in range(length)))
 
 
-def normalise_code(typed: str) -> str | None:
+def normalise_code(typed: str, length: int = SYMBOLS) -> str | None:
     """The canonical form of a typed code, or None when it cannot be one (wrong length or symbol)."""
     symbols = "".join(typed.split()).replace("-", "").upper().translate(_TYPING_FIXES)
-    if len(symbols) != SYMBOLS or any(char not in ALPHABET for char in symbols):
+    if len(symbols) != length or any(char not in ALPHABET for char in symbols):
         return None
     return _group(symbols)
 

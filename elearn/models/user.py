@@ -34,6 +34,8 @@ class TrainingGroup(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120, unique=True, index=True)
+    #: Typed (or carried by the sign-up link) when registering, to join the group: « 7K3M9-QXH2P ».
+    join_code: str = Field(max_length=16, unique=True, index=True)
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "group.created": N_("Groupe créé"),
     "group.renamed": N_("Groupe renommé"),
     "group.deleted": N_("Groupe supprimé"),
+    "group.code_renewed": N_("Code de groupe renouvelé"),
     "certificate.issued": N_("Attestation délivrée"),
     "certificate.revoked": N_("Attestation révoquée"),
 }

@@ -138,3 +138,47 @@ def test_the_command_line_creates_groups_and_accounts_in_them(app, runner):
     assert "Atelier de Lyon : 1 apprenant(s), 0 formateur(s)" in runner.invoke(groups_command, ["list"]).output
     with app.app_context(), session_scope() as session:
         assert [u.email for u in session.exec(select(User))] == ["lea@exemple.fr"]
+
+
+SIGN_UP = {"full_name": "Inès Moreau", "email": "ines@exemple.fr", "profession": "Infirmière",
+           "password": "un mot de passe long", "confirm": "un mot de passe long"}
+
+
+def test_signing_up_with_a_groups_code_or_link_joins_the_group(app, client, auth, admin):
+    lyon = make_group(app, "Atelier de Lyon")
+    with app.app_context(), session_scope() as session:
+        code = session.get(TrainingGroup, lyon).join_code
+    auth.login(admin.email)
+    group_page = unescape(client.get(f"/admin/groups/{lyon}").get_data(as_text=True))
+    assert code in group_page and f"/register?groupe={code}" in group_page
+    auth.logout()
+    form = unescape(client.get(f"/register?groupe={code}").get_data(as_text=True))
+    assert f'value="{code}"' in form  # the link fills the field in
+    typed = code.lower().replace("-", " ")  # as dictated in a workshop
+    assert client.post("/register", data={**SIGN_UP, "group_code": typed}).status_code == 302
+    with app.app_context(), session_scope() as session:
+        assert session.exec(select(User.group_id).where(User.email == "ines@exemple.fr")).one() == lyon
+
+
+def test_a_wrong_group_code_creates_no_account_and_keeps_the_form(app, client):
+    response = client.post("/register", data={**SIGN_UP, "group_code": "AAAAA-BBBBB"})
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Ce code de groupe n'existe pas : vérifiez-le auprès de votre formateur, ou laissez le champ vide." in page
+    assert 'value="Inès Moreau"' in page and 'value="ines@exemple.fr"' in page
+    with app.app_context(), session_scope() as session:
+        assert session.exec(select(User)).all() == []
+
+
+def test_a_renewed_code_replaces_the_old_one(app, client, auth, admin):
+    lyon = make_group(app, "Atelier de Lyon")
+    with app.app_context(), session_scope() as session:
+        old = session.get(TrainingGroup, lyon).join_code
+    auth.login(admin.email)
+    assert client.post(f"/admin/groups/{lyon}/code").status_code == 302
+    auth.logout()
+    assert client.post("/register", data={**SIGN_UP, "group_code": old}).status_code == 400
+    with app.app_context(), session_scope() as session:
+        new = session.get(TrainingGroup, lyon).join_code
+        assert new != old and groups.find_group_by_code(session, new).id == lyon
+        assert session.exec(select(AuditEvent.action).where(AuditEvent.action == "group.code_renewed")).all()

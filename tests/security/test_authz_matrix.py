@@ -100,6 +100,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.groups_index": ADMINS,
     "admin.group_detail": ADMINS,
     "admin.delete_group": ADMINS,
+    "admin.renew_join_code": ADMINS,
     "admin.certificates": ADMINS,
     "admin.certificate": ADMINS,
     "admin.certificate_pdf": ADMINS,

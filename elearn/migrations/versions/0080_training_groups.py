@@ -3,7 +3,7 @@
 Revision ID: 0080_training_groups
 Revises: 0070_certificates_erased_holders
 
-Adds the ``traininggroup`` table and a nullable ``group_id`` to ``user`` and ``synthesis``. Existing
+Adds the ``traininggroup`` table (name, registration code) and a nullable ``group_id`` to ``user`` and ``synthesis``. Existing
 accounts and syntheses get no group, which keeps what they could see: a trainer without a group follows
 every learner. Deleting a group first takes its members and syntheses out of it
 (``elearn.groups.delete_group``), so the foreign keys need no ON DELETE rule.
@@ -26,10 +26,12 @@ def upgrade() -> None:
         "traininggroup",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("join_code", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index(op.f("ix_traininggroup_name"), "traininggroup", ["name"], unique=True)
+    op.create_index(op.f("ix_traininggroup_join_code"), "traininggroup", ["join_code"], unique=True)
     # A plain ADD COLUMN, not a batch copy: SQLite could not copy ``user`` while other tables point at its
     # rows (foreign keys stay on inside the migration's transaction), and its ADD COLUMN takes REFERENCES.
     sqlite = op.get_bind().dialect.name == "sqlite"
@@ -54,5 +56,6 @@ def downgrade() -> None:
         else:
             op.drop_constraint(f"fk_{table}_group_id_traininggroup", table, type_="foreignkey")
             op.drop_column(table, "group_id")
+    op.drop_index(op.f("ix_traininggroup_join_code"), table_name="traininggroup")
     op.drop_index(op.f("ix_traininggroup_name"), table_name="traininggroup")
     op.drop_table("traininggroup")

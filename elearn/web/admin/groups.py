@@ -60,7 +60,19 @@ def group_detail(group_id: int):
             flash(_("Groupe renommé."), "success")
             return redirect(url_for("admin.groups_index"))
     summary = next(s for s in groups.list_groups(get_session()) if s.group.id == group.id)
-    return render_template("admin/group.html", summary=summary, form=form, confirm_form=ConfirmForm()), (400 if form.errors else 200)
+    signup_url = url_for("auth.register", groupe=group.join_code, _external=True)
+    return render_template(
+        "admin/group.html", summary=summary, form=form, confirm_form=ConfirmForm(), signup_url=signup_url
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/groups/<int:group_id>/code", methods=["POST"])
+def renew_join_code(group_id: int):
+    group = _group(group_id)
+    if ConfirmForm().validate_on_submit():
+        groups.renew_join_code(get_session(), group, actor=current_user)
+        flash(_("Nouveau code créé : l'ancien ne permet plus de rejoindre le groupe."), "success")
+    return redirect(url_for("admin.group_detail", group_id=group.id))
 
 
 @bp.route("/groups/<int:group_id>/delete", methods=["POST"])

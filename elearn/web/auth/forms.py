@@ -37,6 +37,9 @@ class RegistrationForm(FlaskForm):
         _l("Confirmez le mot de passe"),
         validators=[DataRequired(_REQUIRED), EqualTo("password", message=_PASSWORDS_DIFFER)],
     )
+    group_code = StringField(
+        _l("Code de groupe (facultatif)"), validators=[Length(max=40, message=_l("40 caractères au maximum."))]
+    )
 
 
 class LoginForm(FlaskForm):

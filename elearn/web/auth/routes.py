@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from elearn import accounts
+from elearn import accounts, groups
 from elearn.db import get_session
 from elearn.i18n import _
 from elearn.security import ratelimit
@@ -35,8 +35,16 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("public.home"))
     form = RegistrationForm()
+    if request.method == "GET" and request.args.get("groupe"):  # the sign-up link a group's trainers hand out
+        form.group_code.data = request.args["groupe"][:40]
     if form.validate_on_submit():
         ratelimit.enforce(ratelimit.REGISTRATIONS_PER_ADDRESS)
+        group = groups.find_group_by_code(get_session(), form.group_code.data) if form.group_code.data else None
+        if form.group_code.data and group is None:
+            form.group_code.errors.append(
+                _("Ce code de groupe n'existe pas : vérifiez-le auprès de votre formateur, ou laissez le champ vide.")
+            )
+            return render_template("auth/register.html", form=form), 400
         try:
             user = accounts.create_user(
                 get_session(),
@@ -48,6 +56,8 @@ def register():
         except accounts.AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
+            if group is not None:
+                groups.assign_group(get_session(), user, group.id, actor=user)
             _start_session(user, remember=False)
             flash(_("Bienvenue ! Votre compte est créé."), "success")
             return redirect(url_for("public.home"))
