@@ -45,17 +45,25 @@ def reader_scope(user: User) -> int | None:
     return user.group_id
 
 
-def list_groups(session: Session) -> list[GroupSummary]:
-    """Every group by name, with its number of learners and of trainers (administrators not counted)."""
+def all_groups(session: Session) -> list[TrainingGroup]:
+    """Every group, by name (for lists of choices; :func:`list_groups` adds the member counts)."""
+    return list(session.exec(select(TrainingGroup).order_by(func.lower(TrainingGroup.name))))
+
+
+def list_groups(session: Session, only: int | None = None) -> list[GroupSummary]:
+    """Every group by name (or only the group ``only``), with its numbers of learners and of trainers
+    (administrators not counted)."""
     learners = func.sum(case((User.role == Role.LEARNER.value, 1), else_=0))
     trainers = func.sum(case((User.role == Role.TRAINER.value, 1), else_=0))
-    rows = session.exec(
+    statement = (
         select(TrainingGroup, func.coalesce(learners, 0), func.coalesce(trainers, 0))
         .outerjoin(User, col(User.group_id) == TrainingGroup.id)
         .group_by(col(TrainingGroup.id))
         .order_by(func.lower(TrainingGroup.name))
-    ).all()
-    return [GroupSummary(group, int(n_learners), int(n_trainers)) for group, n_learners, n_trainers in rows]
+    )
+    if only is not None:
+        statement = statement.where(TrainingGroup.id == only)
+    return [GroupSummary(group, int(n_learners), int(n_trainers)) for group, n_learners, n_trainers in session.exec(statement)]
 
 
 def get_group(session: Session, group_id: int) -> TrainingGroup | None:
@@ -146,7 +154,7 @@ def find_group_by_name(session: Session, name: str) -> TrainingGroup | None:
     Compared in Python: SQLite's lower() leaves accented capitals as they are. There are a few dozen
     groups at most."""
     key = " ".join((name or "").split()).casefold()
-    return next((g for g in session.exec(select(TrainingGroup)) if g.name.casefold() == key), None)
+    return next((g for g in all_groups(session) if g.name.casefold() == key), None)
 
 
 def group_name(session: Session, group_id: int | None) -> str | None:

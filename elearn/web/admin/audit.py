@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from elearn.db import get_session
-from elearn.groups import list_groups
+from elearn.groups import all_groups
 from elearn.reporting.audit_trail import action_label, audit_page, recorded_actions
 from elearn.reporting.paging import clamp_page
 from elearn.web.admin import bp
@@ -18,5 +18,5 @@ def audit():
     page = audit_page(session, action, clamp_page(request.args.get("page")))
     actions = [(name, action_label(name)) for name in recorded_actions(session)]
     # A deleted group's events stay, named by number without a link (its page is gone).
-    group_ids = {summary.group.id for summary in list_groups(session)}
+    group_ids = {group.id for group in all_groups(session)}
     return render_template("admin/audit.html", page=page, action=action, actions=actions, group_ids=group_ids)

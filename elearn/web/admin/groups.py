@@ -15,7 +15,7 @@ from elearn.web.admin.forms import ConfirmForm, GroupForm, UserGroupForm
 
 def group_choices() -> list[tuple[str, str]]:
     """The choices of an account's group: none, then every group by name."""
-    return [("", _("Aucun groupe")), *((str(s.group.id), s.group.name) for s in groups.list_groups(get_session()))]
+    return [("", _("Aucun groupe")), *((str(group.id), group.name) for group in groups.all_groups(get_session()))]
 
 
 def user_group_form(group_id: int | None) -> UserGroupForm:
@@ -59,7 +59,7 @@ def group_detail(group_id: int):
         else:
             flash(_("Groupe renommé."), "success")
             return redirect(url_for("admin.groups_index"))
-    summary = next(s for s in groups.list_groups(get_session()) if s.group.id == group.id)
+    [summary] = groups.list_groups(get_session(), only=group.id)
     signup_url = url_for("auth.register", groupe=group.join_code, _external=True)
     return render_template(
         "admin/group.html", summary=summary, form=form, confirm_form=ConfirmForm(), signup_url=signup_url

@@ -9,7 +9,7 @@ from flask import flash, request
 from elearn.db import get_session
 from elearn.reporting.catalog import Catalog, current_catalog
 from elearn.reporting.filters import LearnerStatus, ReportFilters, parse_filters
-from elearn.groups import list_groups
+from elearn.groups import all_groups
 from elearn.reporting.queries import professions
 
 
@@ -31,7 +31,7 @@ def filter_choices(catalog: Catalog) -> dict[str, object]:
     """Choices of the filter form's lists, passed to the ``_filters.html`` macro."""
     return {
         "modules": catalog.modules, "statuses": list(LearnerStatus), "professions": professions(get_session()),
-        "groups": [summary.group.name for summary in list_groups(get_session())],
+        "groups": [group.name for group in all_groups(get_session())],
     }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from elearn.content.model import Module, Quiz, Section
+from elearn.content.model import Module, Section
 from elearn.db import get_session
 from elearn.i18n import _
 from elearn.learning import progress as progress_rules
@@ -106,19 +106,19 @@ def next_section(slug: str, section_id: str):
     index, current = _section_or_404(module, section_id)
     db = get_session()
     tracking.mark_section_read(db, current_user.id, module.slug, current.id)
-    completed = _complete_if_due(module)
+    state = state_for(module)  # read once, after the section was marked read
+    completed = _complete_if_due(module, state)
     if index + 1 < len(module.sections):
         return redirect(url_for("learn.section", slug=slug, section_id=module.sections[index + 1].id))
     if completed:
         flash(_("Bravo, vous avez terminé le module « %(title)s ».", title=module.title), "success")
     else:
-        _explain_what_is_missing(module)
+        _explain_what_is_missing(module, state)
     return redirect(url_for("learn.module_overview", slug=slug))
 
 
-def _explain_what_is_missing(module: Module) -> None:
+def _explain_what_is_missing(module: Module, state: progress_rules.ModuleState) -> None:
     """After « Terminer le module », say why the module is not complete yet (nothing if it already was)."""
-    state = state_for(module)
     if state.status is progress_rules.Status.COMPLETED:
         return
     missing = progress_rules.missing_for_completion(state, len(missing_reflections(get_session(), current_user, module)))
