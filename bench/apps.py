@@ -3,6 +3,12 @@
 ``python -m bench.apps elearn|bare PORT WORKERS`` serves one of them through :func:`elearn.server.run`,
 exactly as ``elearn serve`` does; the elearn one reads its configuration (a JSON object) from the
 ``ELEARN_BENCH_CONFIG`` environment variable, so it can turn CSRF off, which no ``ELEARN_*`` setting can.
+
+The elearn application gets two reference endpoints of its own, which answer the bare endpoint's word
+through the whole elearn stack: :data:`EMPTY_PAGE` (request hooks, the learner's session cookie read
+and written again, security headers) and :data:`EMPTY_LOGGED_IN_PAGE` (the same plus Flask-Login's
+check of the learner in the database, as every learner page does). They tell how much of a page's
+cost is the page and how much is the stack under every page.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ import os
 import sys
 
 from flask import Flask
+from flask_login import login_required
 
 from elearn import create_app
 from elearn.server import ServerOptions, run
 
 CONFIG_VARIABLE = "ELEARN_BENCH_CONFIG"
+EMPTY_PAGE = "/bench/empty"
+EMPTY_LOGGED_IN_PAGE = "/bench/empty-logged-in"
 
 
 def bare_app() -> Flask:
@@ -31,7 +40,18 @@ def bare_app() -> Flask:
 
 
 def elearn_app() -> Flask:
-    return create_app(json.loads(os.environ[CONFIG_VARIABLE]))
+    app = create_app(json.loads(os.environ[CONFIG_VARIABLE]))
+
+    @app.route(EMPTY_PAGE)
+    def empty() -> str:
+        return "bonjour"
+
+    @app.route(EMPTY_LOGGED_IN_PAGE)
+    @login_required
+    def empty_logged_in() -> str:
+        return "bonjour"
+
+    return app
 
 
 def main(kind: str, port: str, workers: str) -> None:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
+from bench.cpu import Snapshot
+
 #: A scenario sends one request for client ``index`` and says whether the expected answer came back.
 Scenario = Callable[[aiohttp.ClientSession, int], Awaitable[bool]]
 
@@ -27,6 +29,8 @@ class Figures:
     seconds: float
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    #: CPU per request of the processes involved, when the caller measured it (bench/cpu.py).
+    cpu: Snapshot | None = None
 
     @property
     def requests_per_second(self) -> float:

@@ -26,8 +26,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import load
-from bench.apps import CONFIG_VARIABLE
+from bench import cpu, load
+from bench.apps import CONFIG_VARIABLE, EMPTY_LOGGED_IN_PAGE, EMPTY_PAGE
 from bench.offline import measure_in_subprocess
 from bench.seed import PASSWORD, Target, bench_config, seed
 from elearn.config import PROJECT_ROOT
@@ -65,8 +65,16 @@ def print_table(rows: list[Row]) -> None:
 # Servers ------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Served:
+    """A running server: where to send requests, and whose CPU to count (gunicorn's master pid)."""
+
+    base_url: str
+    pid: int
+
+
 @contextmanager
-def served(kind: str, config: dict[str, object], port: int, workers: int, log: Path) -> Iterator[str]:
+def served(kind: str, config: dict[str, object], port: int, workers: int, log: Path) -> Iterator[Served]:
     """``python -m bench.apps KIND`` (gunicorn through elearn.server) until the block ends."""
     environment = {**os.environ, CONFIG_VARIABLE: json.dumps(config)}
     with log.open("a") as output:
@@ -75,7 +83,7 @@ def served(kind: str, config: dict[str, object], port: int, workers: int, log: P
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(base_url + ("/healthz" if kind == "elearn" else "/"), process)
-        yield base_url
+        yield Served(base_url, process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -98,49 +106,74 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 
 
 def http_rows(options: argparse.Namespace, config: dict[str, object], target: Target, folder: Path) -> list[Row]:
-    """Bare Flask, then the section page, the catalog and quiz submission, at ``clients`` clients."""
+    """Bare Flask, then elearn's empty endpoints, the section page, the catalog and quiz submission, at
+    ``clients`` clients."""
     log = folder / "servers.log"
-    with served("bare", config, pgserver.free_port(), options.workers, log) as base_url:
-        bare = asyncio.run(_measure(options, base_url, None, {"bare": load.get_page(base_url + "/")}))["bare"]
+    url = str(config["ELEARN_DATABASE_URL"])
+    database_pid = cpu.postgres_pid(url) if url.startswith("postgresql") else None
+    with served("bare", config, pgserver.free_port(), options.workers, log) as server:
+        bare_page = {"bare": load.get_page(server.base_url + "/")}
+        bare = asyncio.run(_measure(options, server, database_pid, None, bare_page))["bare"]
     section_url = f"/modules/{target.module}/{target.section}"
-    with served("elearn", config, pgserver.free_port(), options.workers, log) as base_url:
+    with served("elearn", config, pgserver.free_port(), options.workers, log) as server:
+        base_url = server.base_url
         scenarios = {
+            "empty": load.get_page(base_url + EMPTY_PAGE),
+            "empty logged in": load.get_page(base_url + EMPTY_LOGGED_IN_PAGE),
             "section": load.get_page(base_url + section_url),
             "catalog": load.get_page(base_url + "/modules"),
             "quiz": load.submit_quiz(f"{base_url}/modules/{target.module}/quiz/{target.quiz}", target.answers, options.clients),
         }
-        measured = asyncio.run(_measure(options, base_url, target, scenarios))
+        measured = asyncio.run(_measure(options, server, database_pid, target, scenarios))
     return _load_rows(options.clients, bare, measured, section_url)
 
 
-async def _measure(options: argparse.Namespace, base_url: str, target: Target | None,
+async def _measure(options: argparse.Namespace, server: Served, database_pid: int | None, target: Target | None,
                    scenarios: dict[str, load.Scenario]) -> dict[str, load.Figures]:
+    """Each scenario: a warm-up, then ``duration`` seconds counted, with the CPU the processes used."""
     clients = await load.open_clients(options.clients)
     try:
         if target is not None:
-            await load.log_in(clients, base_url, target.emails, PASSWORD)
-        return {name: await load.run_scenario(clients, scenario, options.duration, options.warmup)
-                for name, scenario in scenarios.items()}
+            await load.log_in(clients, server.base_url, target.emails, PASSWORD)
+        results = {}
+        for name, scenario in scenarios.items():
+            await load.run_scenario(clients, scenario, options.warmup, 0)
+            before = cpu.snapshot(server.pid, database_pid)
+            figures = await load.run_scenario(clients, scenario, options.duration, 0)
+            figures.cpu = before.per_request(cpu.snapshot(server.pid, database_pid), len(figures.latencies) + figures.errors)
+            results[name] = figures
+        return results
     finally:
         await load.close_clients(clients)
 
 
 def _load_rows(clients: int, bare: load.Figures, measured: dict[str, load.Figures], section_url: str) -> list[Row]:
+    def ratio(name: str) -> float:
+        return measured[name].requests_per_second / bare.requests_per_second if bare.requests_per_second else 0.0
+
     rows = [*_figure_rows("bare Flask endpoint", bare, clients)]
-    section = measured["section"]
-    ratio = section.requests_per_second / bare.requests_per_second if bare.requests_per_second else 0.0
-    rows += _figure_rows(f"section page {section_url}", section, clients)
-    rows.append(Row("section / bare Flask throughput", f"{ratio:.2f}", "≥ 0.5", ratio >= 0.5))
+    # The same word through elearn's stack, without then with the learner's check in the database: what
+    # every page pays before doing anything of its own (no target: references for the section page).
+    for name, label in (("empty", f"elearn, empty page {EMPTY_PAGE}"),
+                        ("empty logged in", f"elearn, empty page, learner checked {EMPTY_LOGGED_IN_PAGE}")):
+        rows += _figure_rows(label, measured[name], clients, target=False)
+        rows.append(Row(f"{label} / bare Flask throughput", f"{ratio(name):.2f}"))
+    rows += _figure_rows(f"section page {section_url}", measured["section"], clients)
+    rows.append(Row("section / bare Flask throughput", f"{ratio('section'):.2f}", "≥ 0.5", ratio("section") >= 0.5))
     rows += _figure_rows("quiz submission (POST)", measured["quiz"], clients)
     rows += _figure_rows("catalog /modules", measured["catalog"], clients)
     return rows
 
 
-def _figure_rows(name: str, figures: load.Figures, clients: int) -> list[Row]:
+def _figure_rows(name: str, figures: load.Figures, clients: int, *, target: bool = True) -> list[Row]:
     p95 = figures.percentile(0.95)
+    latency = f"{figures.percentile(0.5):.1f} / {p95:.1f} ms"
+    cpu_row = Row(f"{name}: CPU per request (server / PostgreSQL / load generator)", str(figures.cpu))
     return [
         Row(f"{name}: requests/s", f"{figures.requests_per_second:.0f}", "", None if not figures.errors else False),
-        Row(f"{name}: p50 / p95 latency", f"{figures.percentile(0.5):.1f} / {p95:.1f} ms", f"p95 < 50 ms at {clients} clients", p95 < 50),
+        Row(f"{name}: p50 / p95 latency", latency, f"p95 < 50 ms at {clients} clients", p95 < 50) if target
+        else Row(f"{name}: p50 / p95 latency", latency),
+        *([cpu_row] if figures.cpu else []),
         *([Row(f"{name}: errors", str(figures.errors), "0", False)] if figures.errors else []),
     ]
 
