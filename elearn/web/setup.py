@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from elearn import __version__, accounts, i18n
 from elearn.db import get_session
 from elearn.i18n import N_, _
+from elearn.web.sessions import SlidingSessionInterface
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -32,6 +33,7 @@ def _load_user(session_id: str):  # noqa: ANN202 - Flask-Login protocol
 
 
 def init_extensions(app: Flask) -> None:
+    app.session_interface = SlidingSessionInterface()
     csrf.init_app(app)
     login_manager.init_app(app)
 
