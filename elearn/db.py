@@ -7,13 +7,22 @@ uncommitted when the request ends is rolled back. Code outside a request uses ``
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import event, text
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
+
+#: A pooled PostgreSQL connection left unused for longer than this (seconds) is checked with a
+#: ``SELECT 1`` before a request gets it, and the pool is renewed if the check fails. A database
+#: restart takes longer than this, so connections left idle across one are always checked; under load
+#: connections go out again within milliseconds and skip the round trip that checking each time
+#: (``pool_pre_ping``) cost every request. Requests made during an outage fail (the 503 page), and the
+#: first failure makes the pool replace all its connections.
+CHECK_IDLE_CONNECTIONS_AFTER = 1.0
 
 
 def make_engine(url: str) -> Engine:
@@ -30,7 +39,29 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _check_idle_connections(engine)
+    return engine
+
+
+def _check_idle_connections(engine: Engine) -> None:
+    """``pool_pre_ping``, for connections idle for more than :data:`CHECK_IDLE_CONNECTIONS_AFTER` only."""
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:  # noqa: ANN001 - pool event
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001 - pool event
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since <= CHECK_IDLE_CONNECTIONS_AFTER:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The server went away (restart, idle timeout): every pooled connection is dead too. The
+            # pool drops them all and hands out a new connection for this request.
+            raise exc.InvalidatePoolError(str(error)) from error
 
 
 def init_app(app: Flask) -> None:
