@@ -168,12 +168,11 @@ def _load_rows(clients: int, bare: load.Figures, measured: dict[str, load.Figure
 def _figure_rows(name: str, figures: load.Figures, clients: int, *, target: bool = True) -> list[Row]:
     p95 = figures.percentile(0.95)
     latency = f"{figures.percentile(0.5):.1f} / {p95:.1f} ms"
-    cpu_row = Row(f"{name}: CPU per request (server / PostgreSQL / load generator)", str(figures.cpu))
     return [
         Row(f"{name}: requests/s", f"{figures.requests_per_second:.0f}", "", None if not figures.errors else False),
         Row(f"{name}: p50 / p95 latency", latency, f"p95 < 50 ms at {clients} clients", p95 < 50) if target
         else Row(f"{name}: p50 / p95 latency", latency),
-        *([cpu_row] if figures.cpu else []),
+        *([Row(f"{name}: CPU per request (server / PostgreSQL / load generator)", str(figures.cpu))] if figures.cpu else []),
         *([Row(f"{name}: errors", str(figures.errors), "0", False)] if figures.errors else []),
     ]
 
