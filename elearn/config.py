@@ -64,10 +64,14 @@ class Settings:
     #: How xAPI exports identify learners: "account" (platform number) or "mbox" (e-mail address).
     xapi_actor: str = field(default_factory=lambda: _env("ELEARN_XAPI_ACTOR", "account") or "account")
 
+    def effective_database_url(self) -> str:
+        """``ELEARN_DATABASE_URL``, or the SQLite file of the instance folder."""
+        return self.database_url or f"sqlite:///{self.instance_path / 'elearn.sqlite3'}"
+
     def to_flask(self) -> dict[str, object]:
         """Map the settings onto the Flask config dictionary."""
         instance = self.instance_path
-        database_url = self.database_url or f"sqlite:///{instance / 'elearn.sqlite3'}"
+        database_url = self.effective_database_url()
         return {
             "SECRET_KEY": self.secret_key or load_or_create_secret_key(instance),
             "ELEARN_INSTANCE_DIR": str(instance),

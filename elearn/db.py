@@ -7,14 +7,19 @@ uncommitted when the request ends is rolled back. Code outside a request uses ``
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import time
+from datetime import UTC, datetime
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import event, exc, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import event, exc, insert, text, update
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
+
+from elearn.models.operations import HealthProbe
 
 #: A pooled PostgreSQL connection left unused for longer than this (seconds) is checked with a
 #: ``SELECT 1`` before a request gets it, and the pool is renewed if the check fails. A database
@@ -38,6 +43,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
+        _renew_sqlite_connections_after_file_errors(engine, make_url(url).database)
         return engine
     engine = create_engine(url)
     _check_idle_connections(engine)
@@ -62,6 +68,47 @@ def _check_idle_connections(engine: Engine) -> None:
             # The server went away (restart, idle timeout): every pooled connection is dead too. The
             # pool drops them all and hands out a new connection for this request.
             raise exc.InvalidatePoolError(str(error)) from error
+
+
+#: SQLite result codes after which a connection may stay unusable though the cause has gone (an I/O
+#: error, a file that could not be opened or written).
+SQLITE_CODES_THAT_RENEW_CONNECTIONS = frozenset({sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR})
+
+
+def _renew_sqlite_connections_after_file_errors(engine: Engine, database: str | None) -> None:
+    """Give up connections that file errors or read-only files left behind, as soon as the cause has gone.
+
+    SQLite opens a file it may not write read-only, and that connection stays read-only for good, even
+    once the operator gives write permission back: the pool would keep serving 503 pages for writes. So
+    a connection opened on a read-only file is replaced at checkout as soon as the file can be written
+    (one ``open`` of the file, only for such connections), and a file error on any connection counts as a
+    lost connection, which makes the pool replace them all.
+    """
+
+    def writable() -> bool:
+        if not database or database == ":memory:":
+            return True
+        try:
+            os.close(os.open(database, os.O_RDWR))
+        except OSError:
+            return False
+        return True
+
+    @event.listens_for(engine, "connect")
+    def _opened(_dbapi_connection, record) -> None:  # noqa: ANN001 - pool event
+        if not writable():
+            record.info["opened_read_only"] = True
+
+    @event.listens_for(engine, "checkout")
+    def _taken(_dbapi_connection, record, _proxy) -> None:  # noqa: ANN001 - pool event
+        if record.info.get("opened_read_only") and writable():
+            raise exc.DisconnectionError("the database file can be written again")
+
+    @event.listens_for(engine, "handle_error")
+    def _file_error(context) -> None:  # noqa: ANN001 - SQLAlchemy ExceptionContext
+        code = getattr(context.original_exception, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in SQLITE_CODES_THAT_RENEW_CONNECTIONS:
+            context.is_disconnect = True
 
 
 def init_app(app: Flask) -> None:
@@ -111,11 +158,35 @@ def session_scope(app: Flask | None = None) -> Iterator[Session]:
         session.close()
 
 
-def database_is_reachable(app: Flask | None = None) -> bool:
-    """True when a trivial query succeeds (used by ``/healthz``)."""
+#: ``/healthz``'s answers about the database.
+HEALTHY, UNREACHABLE, NOT_WRITABLE = "ok", "unreachable", "not-writable"
+
+
+def database_health(app: Flask | None = None) -> tuple[str, str | None]:
+    """Whether the database answers and takes a write: (:data:`HEALTHY`, None) or a state and the reason.
+
+    A ``SELECT 1`` is not enough: a full disk, read-only files or a standby server answer it while every
+    write fails. So the single row of ``healthprobe`` is rewritten and committed, which costs one small
+    write per check (load balancers check every few seconds).
+    """
+    engine = get_engine(app)
     try:
-        with get_engine(app).connect() as connection:
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-        return True
-    except Exception:  # noqa: BLE001 - any failure means "not reachable"
-        return False
+            connection.rollback()
+            try:
+                with connection.begin():
+                    probe = HealthProbe.__table__
+                    now = datetime.now(UTC)
+                    if not connection.execute(update(probe).where(probe.c.id == 1).values(checked_at=now)).rowcount:
+                        connection.execute(insert(probe).values(id=1, checked_at=now))
+            except exc.DBAPIError as error:
+                return NOT_WRITABLE, _reason(error)
+    except exc.DBAPIError as error:
+        return UNREACHABLE, _reason(error)
+    return HEALTHY, None
+
+
+def _reason(error: exc.DBAPIError) -> str:
+    """The driver's first line, for operators (no SQL, no parameters)."""
+    return str(error.orig).strip().splitlines()[0][:200] if error.orig else type(error).__name__

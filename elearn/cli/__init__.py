@@ -35,6 +35,8 @@ def _register() -> None:
     main.add_command(export_commands.export)
     main.add_command(serve_commands.serve)
     main.add_command(backup_commands.backup)
+    main.add_command(backup_commands.restore_command)
+    main.add_command(serve_commands.run_command)  # Flask's own ``run``, holding the instance folder
     for command in certificate_commands.commands:
         main.add_command(command)
     try:

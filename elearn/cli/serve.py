@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import current_app
+from flask.cli import run_command as flask_run_command
 from flask.cli import with_appcontext
 from sqlalchemy.exc import OperationalError
 
-from elearn import create_app, migrate
+from elearn import create_app, migrate, server_lock
+from elearn.config import Settings
 from elearn.db import get_engine
 from elearn.server import ServerOptions, run
 
@@ -35,5 +40,27 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, access
         engine.dispose()  # no connection opened here may be inherited by the workers
     if behind:
         raise click.ClickException("La base de données n'est pas à jour : lancez « elearn db upgrade » puis recommencez.")
+    _hold_instance(Path(current_app.config["ELEARN_INSTANCE_DIR"]))
     click.echo(f"elearn sur http://{host}:{port} ({workers} processus)")
     run(create_app, ServerOptions(host, port, workers, threads, timeout, access_log))
+
+
+def _hold_instance(instance_dir: Path) -> None:
+    """Mark the instance folder as served for as long as this process and its workers live."""
+    try:
+        server_lock.hold_for_server(instance_dir)
+    except server_lock.InstanceBusy as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _run_holding_instance(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - Flask's own parameters
+    _hold_instance(Settings().instance_path)
+    return flask_run_command.callback(*args, **kwargs)
+
+
+#: ``elearn run`` (the development server of ``make run``) is Flask's, plus the instance folder's lock,
+#: so that ``elearn restore`` refuses to run under it as it does under ``elearn serve``.
+run_command = click.Command(
+    "run", params=flask_run_command.params, callback=_run_holding_instance,
+    help=flask_run_command.help, short_help=flask_run_command.short_help,
+)

@@ -18,6 +18,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
         "nom de module invalide « {name} » : écrivez NN-nom-du-module (deux chiffres, puis minuscules sans "
         "accent, chiffres et tirets)",
     ),
+    "empty_file": (
+        "error",
+        "fichier vide : écrivez-y au moins une section « ## Titre », ou supprimez-le s'il n'a plus d'usage",
+    ),
     "missing_index": ("error", "dossier de module sans fichier index.md (il porte l'en-tête du module)"),
     "render_failed": ("error", "le module n'a pas pu être mis en page ({detail}) : signalez-le à l'équipe technique"),
     "duplicate_slug": ("error", "deux modules s'appellent « {slug} » : celui-ci et {other}"),

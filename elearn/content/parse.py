@@ -172,6 +172,10 @@ def parse_module(source: ModuleSource | Path, base: Path | None = None) -> Parse
     for number, file in enumerate(source.files):
         shown = display_path(file, base) if source.path.is_dir() else source.display
         raw = _read(file, shown, parsed.problems)
+        if number > 0 and not raw.strip():
+            # An emptied section file is almost always a mistake (a save gone wrong, a bad merge): its
+            # sections, quizzes included, would vanish from under the learners without a word.
+            parsed.problems.append(problem("empty_file", shown, 1))
         digest.update(f"{file.name}\0".encode() + raw + b"\0")
         text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         if text.startswith("\ufeff"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, abort, g, render_template, request
+from flask import Flask, abort, g, jsonify, render_template, request
 from flask_login import AnonymousUserMixin, LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import OperationalError
@@ -119,6 +119,15 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+#: Endpoints that scripts call and whose answers they read as JSON, errors included.
+JSON_ENDPOINTS = frozenset({"learn.heartbeat", "learn.autosave_reflection"})
+
+
+def _wants_json() -> bool:
+    """Errors of JSON endpoints are JSON too: their scripts read ``error``, never an HTML page."""
+    return request.endpoint in JSON_ENDPOINTS or request.is_json
+
+
 def register_error_pages(app: Flask) -> None:
     """Friendly pages in the interface's language; never a traceback."""
 
@@ -135,6 +144,8 @@ def register_error_pages(app: Flask) -> None:
 
     def render(code: int, detail: str | None = None):  # noqa: ANN202
         title, text = messages[code]
+        if _wants_json():
+            return jsonify(error=detail or _(text)), code
         return render_template("errors/error.html", code=code, title=_(title), text=detail or _(text)), code
 
     for code in messages:

@@ -156,3 +156,13 @@ def test_gift_import_to_a_named_file_or_the_screen_takes_the_next_order(runner, 
     assert "ordre: 3" in (tree / "modules" / "07-choisi.md").read_text(encoding="utf-8")
     monkeypatch.setenv("ELEARN_MODULES_DIR", str(tree / "modules"))
     assert "ordre: 4" in runner.invoke(import_gift_command, ["banque.gift"]).stdout
+
+
+def test_an_emptied_section_file_is_an_error(runner, tree, monkeypatch) -> None:
+    """Its sections (a quiz, here) would otherwise vanish from under the learners without a word."""
+    monkeypatch.chdir(tree)
+    quiz_file = next(path for path in sorted((tree / "modules" / "01-bases").glob("*.md")) if path.name != "index.md")
+    quiz_file.write_text("\n  \n", encoding="utf-8")
+    result = runner.invoke(check_command, ["modules"])
+    assert result.exit_code == 1
+    assert f"modules/01-bases/{quiz_file.name}:1" in result.output and "fichier vide" in result.output

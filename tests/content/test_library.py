@@ -138,3 +138,13 @@ def test_concurrent_readers_always_see_a_complete_library(library, tree, clock) 
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_emptied_section_file_keeps_the_last_good_version(library, tree, clock) -> None:
+    good = library.get("bases")
+    section_file = next(path for path in sorted((tree / "modules" / "01-bases").glob("*.md")) if path.name != "index.md")
+    _edit(section_file, section_file.read_text(encoding="utf-8"), "")
+    clock.now += 1.5
+    library.refresh()
+    assert library.get("bases") is good
+    assert any("fichier vide" in str(problem) for problem in library.problems()["modules/01-bases"])

@@ -1,16 +1,19 @@
-"""``elearn backup``: a copy that holds the data, readable by its owner only, on SQLite and PostgreSQL."""
+"""``elearn backup``: an archive that holds the data and the keys, readable by its owner only, on SQLite
+and PostgreSQL. Putting it back is tested in test_restore.py."""
 
 from __future__ import annotations
 
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from elearn import backup
+from elearn.certificates import signing
 from elearn.cli.backup import backup as backup_command
 from tests.conftest import add_user
 
@@ -30,20 +33,35 @@ def emails_in_backup(file: Path, database_url: str, request: pytest.FixtureReque
     return emails
 
 
-def test_backup_holds_the_data(app, runner, learner, other_learner, tmp_path, request):
-    output = tmp_path / "copie"
+def test_backup_holds_the_data_and_the_keys(app, runner, learner, other_learner, tmp_path, request):
+    signing.ensure_private_key(Path(app.config["ELEARN_INSTANCE_DIR"]))
+    output = tmp_path / "copie.tar.gz"
     result = runner.invoke(backup_command, ["--output", str(output)])
     assert result.exit_code == 0, result.output
-    assert "Sauvegarde écrite" in result.output
-    assert emails_in_backup(output, app.config["ELEARN_DATABASE_URL"], request) == sorted([learner.email, other_learner.email])
+    assert "Sauvegarde écrite" in result.output and "Clés incluses : certificate_signing_key.pem" in result.output
+    assert "Absentes du dossier d'instance, donc pas dans l'archive : secret_key" in result.output  # SECRET_KEY from config
+    member = "database.sqlite3" if app.config["ELEARN_DATABASE_URL"].startswith("sqlite") else "database.dump"
+    with tarfile.open(output) as archive:
+        assert set(archive.getnames()) == {"elearn-backup.json", member, "keys/certificate_signing_key.pem"}
+        archive.extract(member, tmp_path, filter="data")
+    assert emails_in_backup(tmp_path / member, app.config["ELEARN_DATABASE_URL"], request) == sorted([learner.email, other_learner.email])
 
 
 def test_default_backup_is_timestamped_in_the_instance_folder_and_private(app, runner, learner):
     assert runner.invoke(backup_command, []).exit_code == 0
     (written,) = (Path(app.config["ELEARN_INSTANCE_DIR"]) / "backups").iterdir()
-    suffix = ".sqlite3" if app.config["ELEARN_DATABASE_URL"].startswith("sqlite") else ".dump"
-    assert written.name.startswith("elearn-20") and written.suffix == suffix
+    assert written.name.startswith("elearn-20") and written.name.endswith(".tar.gz")
     assert written.stat().st_mode & 0o077 == 0
+    assert [path for path in written.parent.iterdir()] == [written]  # no work file left behind
+
+
+def test_without_keys_says_which_files_must_go_with_it(app, runner, tmp_path):
+    signing.ensure_private_key(Path(app.config["ELEARN_INSTANCE_DIR"]))
+    result = runner.invoke(backup_command, ["--output", str(tmp_path / "b.tar.gz"), "--without-keys"])
+    assert result.exit_code == 0 and "Clés NON incluses" in result.output
+    assert "certificate_signing_key.pem" in result.output
+    with tarfile.open(tmp_path / "b.tar.gz") as archive:
+        assert not [name for name in archive.getnames() if name.startswith("keys/")]
 
 
 def test_an_existing_file_is_never_overwritten(app, runner, tmp_path):
