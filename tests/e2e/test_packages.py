@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
+import random
 import re
 import shutil
 import threading
@@ -21,6 +23,7 @@ from playwright.sync_api import FrameLocator, Page, expect
 
 from elearn.config import PROJECT_ROOT
 from elearn.content.model import Module, Quiz
+from elearn.content.quiz import score_quiz
 from elearn.packaging import build_package, select_modules
 from tests import npm_peers
 
@@ -62,7 +65,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def answer(frame: FrameLocator, quiz: Quiz, right: bool) -> None:
+def answer(frame: FrameLocator | Page, quiz: Quiz, right: bool) -> None:
     """Tick the correct choices of every question, or one wrong choice each."""
     for question in quiz.questions:
         wanted = sorted(question.correct_ids) if right else [next(c.id for c in question.choices if not c.correct)]
@@ -162,3 +165,88 @@ def test_a_learner_takes_the_module_in_the_lms_and_resumes_at_the_bookmark(page:
     letter = {"1.2": lambda c: chr(96 + int(c[1:])), "2004": lambda c: c}[version]
     assert interactions[0][cmi["response"]] == letter(wrong)
     assert page.evaluate("lms.calls").count("LMSFinish" if version == "1.2" else "Terminate") == 2
+
+
+def test_the_offline_edition_opens_from_a_folder_and_keeps_progress_in_the_browser(page: Page, served_packages, shipped_module):
+    _, root = served_packages
+    module = shipped_module
+    quiz = module.quizzes[0]
+    home = (root / "html" / "index.html").as_uri()
+    page.goto(home)
+    expect(page.locator("[data-home-status]")).to_have_text("Non commencé")
+    page.get_by_role("link", name=module.title).click()
+    expect(page.locator("[data-content-version]")).to_have_text(module.content_hash)
+    page.get_by_role("link", name="Commencer").click()
+    half = len(module.sections) // 2
+    for section in module.sections[:half]:
+        expect(page.locator("h1:visible")).to_have_text(section.title)
+        page.locator("[data-next]:visible").click()
+    page.goto(home)  # the learner closes the module and comes back later
+    expect(page.locator("[data-home-status]")).to_have_text("En cours")
+    page.get_by_role("link", name=module.title).click()
+    expect(page.locator("h1:visible")).to_have_text(module.sections[half].title)
+    reflection = module.reflections[0]
+    section_of_reflection = module.section_of(reflection.id)
+    page.locator(f"[data-toc='{section_of_reflection.id}']").click()
+    page.locator(f"#{reflection.id}-texte").fill("Ce que je retiens pour mon service.")
+    expect(page.locator(f"#{reflection.id}-statut")).to_have_text("Enregistrée dans ce navigateur.")
+    page.reload()
+    expect(page.locator(f"#{reflection.id}-texte")).to_have_value("Ce que je retiens pour mon service.")
+    page.locator(f"[data-toc='{module.sections[half].id}']").click()
+    for section in module.sections[half:-1]:
+        expect(page.locator("h1:visible")).to_have_text(section.title)
+        page.locator("[data-next]:visible").click()
+    answer(page, quiz, right=False)
+    expect(page.locator("[data-quiz-result]")).to_contain_text("Pas encore")
+    page.get_by_role("button", name="Réessayer le quiz").click()
+    answer(page, quiz, right=True)
+    page.get_by_role("link", name="Terminer le module").click()
+    expect(page.locator("[data-done]")).to_be_visible()
+    page.get_by_role("link", name="Voir le récapitulatif").click()
+    row = page.locator(f"[data-summary-module='{SLUG}']")
+    expect(row.locator("[data-cell='status']")).to_contain_text("Terminé")
+    expect(row.locator("[data-cell='read']")).to_have_text(f"{len(module.sections)} / {len(module.sections)}")
+    expect(row.locator("[data-cell='score']")).to_have_text("100 %")
+    expect(page.get_by_text("Ce récapitulatif n'est pas une attestation.")).to_be_visible()
+
+
+def test_the_package_scores_quizzes_exactly_as_the_server(page: Page, served_packages, shipped_module):
+    """The same answers, scored by player.js in the package and by elearn.content.quiz on the server."""
+    base, _ = served_packages
+    page.goto(f"{base}/html/{SLUG}/index.html")
+    quiz = shipped_module.quizzes[0]
+    chooser = random.Random(20)
+    answer_sets = []
+    for _ in range(200):
+        skill = chooser.random()  # from learners who guess to learners who know
+        answers = {}
+        for question in quiz.questions:
+            ids = [c.id for c in question.choices] + ["c99"]  # an id the question does not have is ignored
+            known = sorted(question.correct_ids) * chooser.randint(1, 2)  # a choice sent twice counts once
+            answers[question.id] = known if chooser.random() < skill else chooser.sample(ids, chooser.randint(0, len(ids)))
+        answer_sets.append(answers)
+    scored = page.evaluate(
+        "sets => sets.map(a => ElearnPackage.scoreQuiz(ElearnPackage.player.module.quizzes[0], a))", answer_sets
+    )
+    for answers, in_package in zip(answer_sets, scored):
+        on_server = score_quiz(quiz, answers)
+        assert (in_package["points"], in_package["max"], in_package["percent"]) == (on_server.points, on_server.max_points, on_server.percent)
+        assert [q["correct"] for q in in_package["questions"]] == [q.correct for q in on_server.questions]
+    assert {s["percent"] >= 70 for s in scored} == {True, False}
+
+
+def test_suspend_data_keeps_the_newest_entries_within_the_limit(page: Page, served_packages):
+    base, _ = served_packages
+    page.goto(f"{base}/html/{SLUG}/index.html")
+    result = page.evaluate("""() => {
+        const state = { read: {}, quizzes: {}, seq: 0 };
+        for (let i = 1; i <= 400; i++) { state.read["section-numero-" + i] = i; }
+        state.quizzes["le-quiz"] = { attempts: 3, points: 7, max: 10, percent: 70, passed: true, seq: 401 };
+        const text = ElearnPackage.encodeState(state, 4096);
+        return { text: text, decoded: ElearnPackage.decodeState(text), whole: ElearnPackage.encodeState(state, null).length };
+    }""")
+    assert result["whole"] > 4096 and len(result["text"]) <= 4096
+    entries = json.loads(result["text"])["e"]  # valid JSON: entries are dropped whole, never cut
+    assert entries[-1] == ["q", "le-quiz", 3, 7, 10, 70, 1] and entries[-2] == ["r", "section-numero-400"]
+    assert "section-numero-1" not in result["decoded"]["read"], "the oldest entries go first"
+    assert result["decoded"]["quizzes"]["le-quiz"]["passed"] is True
