@@ -87,8 +87,9 @@ def _common(content: PackageContent, fmt: str, root: str) -> dict[str, Any]:
 
 def render_module(module: Module, content: PackageContent, fmt: str) -> str:
     """The single page of one module (``<slug>/index.html``)."""
+    common = {**_common(content, fmt, "../"), "version": module.content_hash}
     return environment().get_template("packaging/module.html").render(
-        **_common(content, fmt, "../"),
+        **common,
         module=module,
         packaged=True,
         home=fmt == "html",
