@@ -40,7 +40,9 @@ def package_command(
 
 
 def _build_one(modules_dir: Path, media_dir: Path, fmt: str, slug: str | None, whole_path: bool, output: Path | None) -> PackageResult:
-    target = output or Path(".elearn-package.zip")
+    """Build one package into ``output``: a file, a folder (the package's own name inside), or None (here)."""
+    folder = output if output is not None and output.is_dir() else None
+    target = (folder or Path(".")) / ".elearn-package.zip" if output is None or folder else output
     try:
         result = build_package(modules_dir, media_dir, target, fmt, slug, whole_path)
     except ContentError as error:
@@ -51,8 +53,10 @@ def _build_one(modules_dir: Path, media_dir: Path, fmt: str, slug: str | None, w
         ) from error
     except PackagingError as error:
         raise click.ClickException(str(error)) from error
-    if output is None:
-        target = target.rename(result.filename)
+    except OSError as error:
+        raise click.ClickException(f"Impossible d'écrire {target} : {error.strerror or error}") from error
+    if output is None or folder:
+        target = target.rename(target.with_name(result.filename))
     click.echo(f"Paquet écrit : {target} ({result.files} fichiers, {result.size / 1024:.0f} Kio, version {result.content.version}).")
     return result
 

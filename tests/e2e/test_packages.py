@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import FrameLocator, Page, expect
 
 from elearn.config import PROJECT_ROOT
@@ -26,6 +27,7 @@ from elearn.content.model import Module, Quiz
 from elearn.content.quiz import score_quiz
 from elearn.packaging import build_package, select_modules
 from tests import npm_peers
+from tests.e2e.test_accessibility import WCAG_AA
 
 MODULES = PROJECT_ROOT / "modules"
 MEDIA = PROJECT_ROOT / "media"
@@ -250,3 +252,25 @@ def test_suspend_data_keeps_the_newest_entries_within_the_limit(page: Page, serv
     assert entries[-1] == ["q", "le-quiz", 3, 7, 10, 70, 1] and entries[-2] == ["r", "section-numero-400"]
     assert "section-numero-1" not in result["decoded"]["read"], "the oldest entries go first"
     assert result["decoded"]["quizzes"]["le-quiz"]["passed"] is True
+
+
+def test_a_scorm_package_opened_without_an_lms_says_so_and_keeps_progress_in_the_browser(page: Page, served_packages, shipped_module):
+    base, _ = served_packages
+    page.goto(f"{base}/scorm12/{SLUG}/index.html")
+    expect(page.locator("[data-no-lms]")).to_be_visible()
+    page.get_by_role("link", name="Commencer").click()
+    page.locator("[data-next]:visible").click()
+    page.goto(f"{base}/scorm12/{SLUG}/index.html")
+    expect(page.locator("h1:visible")).to_have_text(shipped_module.sections[1].title)
+
+
+@pytest.mark.parametrize("path", ["html/index.html", f"html/{SLUG}/index.html", "html/recapitulatif.html"])
+def test_package_pages_have_no_wcag_violation(page: Page, served_packages, shipped_module, path):
+    base, _ = served_packages
+    page.goto(f"{base}/{path}")
+    if path.endswith(f"{SLUG}/index.html"):  # the page with a quiz, corrected
+        quiz = shipped_module.quizzes[0]
+        page.goto(f"{base}/{path}#{shipped_module.section_of(quiz.id).id}")
+        answer(page, quiz, right=False)
+    results = Axe().run(page, options=WCAG_AA)
+    assert not results.violations_count, results.generate_report()

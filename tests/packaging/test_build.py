@@ -112,3 +112,13 @@ def test_all_rebuilds_every_package(tmp_path):
     with zipfile.ZipFile(tmp_path / "paquets" / "parcours-html.zip") as archive:
         assert {"index.html", "premiers-pas/index.html", "suite/index.html"} <= set(archive.namelist())
 
+
+
+def test_a_folder_as_output_gets_the_packages_own_name_and_a_bad_target_a_message(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(package_command, ["premiers-pas", "--dir", str(FIXTURE_MODULES), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.glob("*.zip")] == [p.name for p in tmp_path.glob("elearn-premiers-pas-scorm12-*.zip")] != []
+    (tmp_path / "fichier").write_text("x")
+    blocked = runner.invoke(package_command, ["premiers-pas", "--dir", str(FIXTURE_MODULES), "-o", str(tmp_path / "fichier" / "p.zip")])
+    assert blocked.exit_code == 1 and "Impossible d'écrire" in blocked.output and blocked.exception.__class__ is SystemExit
