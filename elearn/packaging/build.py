@@ -28,6 +28,8 @@ SHARED_ASSETS = {
     "shared/elearn.css": STATIC / "css" / "elearn.css",
     "shared/favicon.svg": STATIC / "favicon.svg",
     "shared/active-time.js": STATIC / "js" / "active-time.js",
+    "shared/rules.js": PACKAGE_ROOT / "assets" / "rules.js",
+    "shared/stores.js": PACKAGE_ROOT / "assets" / "stores.js",
     "shared/player.js": PACKAGE_ROOT / "assets" / "player.js",
 }
 _FIXED_DATE = (2000, 1, 1, 0, 0, 0)

@@ -38,7 +38,7 @@ def environment() -> Environment:
 
 
 def module_data(module: Module) -> dict[str, Any]:
-    """What player.js needs of a module: its structure and the quizzes' answer key and weights."""
+    """What the package's scripts need of a module: its structure and the quizzes' answer key and weights."""
     return {
         "slug": module.slug,
         "title": module.title,

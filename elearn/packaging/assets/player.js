@@ -13,295 +13,16 @@
   var node = document.getElementById("elearn-package");
   if (!node) { return; }
   var config = JSON.parse(node.textContent);
-  var STORAGE_PREFIX = "elearn-paquet:";
   var COMMIT_INTERVAL = 30 * 1000;
+  var rules = window.ElearnRules;
+  var stores = window.ElearnStores;
 
-  /* Scoring: the server's rules ------------------------------------------------------------------- */
-
-  function sameSet(a, b) {
-    if (a.length !== b.length) { return false; }
-    return a.every(function (id) { return b.indexOf(id) !== -1; });
+  /* The reflections answered in this browser (their text never leaves it). */
+  function answeredReflections(module) {
+    var answered = {};
+    module.reflections.forEach(function (id) { answered[id] = !!stores.reflectionText(module, id).trim(); });
+    return answered;
   }
-
-  /* answers: question id -> picked choice ids. Ids the question does not have are ignored. */
-  function scoreQuiz(quiz, answers) {
-    var points = 0;
-    var maxPoints = 0;
-    var questions = quiz.questions.map(function (q) {
-      var picked = (answers[q.id] || []).filter(function (id, i, all) {
-        return q.choices.indexOf(id) !== -1 && all.indexOf(id) === i;
-      }).sort();
-      var correct = picked.length > 0 && sameSet(picked, q.correct);
-      points += correct ? q.weight : 0;
-      maxPoints += q.weight;
-      return { id: q.id, correct: correct, picked: picked, weight: q.weight };
-    });
-    var percent = maxPoints ? Math.round(10000 * points / maxPoints) / 100 : 0;
-    return { questions: questions, points: points, max: maxPoints, percent: percent };
-  }
-
-  /* Best points over maximum points across the module's quizzes, once every quiz was attempted. */
-  function moduleScore(module, state) {
-    var points = 0;
-    var maxPoints = 0;
-    for (var i = 0; i < module.quizzes.length; i++) {
-      var best = state.quizzes[module.quizzes[i].id];
-      if (!best) { return null; }
-      points += best.points;
-      maxPoints += best.max;
-    }
-    if (!module.quizzes.length) { return null; }
-    return maxPoints ? Math.round(1000 * points / maxPoints) / 10 : 100;
-  }
-
-  function missing(module, state) {
-    return {
-      sections: module.sections.filter(function (s) { return !(s.id in state.read); }),
-      quizzes: module.quizzes.filter(function (q) { return !(state.quizzes[q.id] && state.quizzes[q.id].passed); }),
-      reflections: module.reflectionRequired ? module.reflections.filter(function (id) { return !reflectionText(module, id).trim(); }).length : 0
-    };
-  }
-
-  function isComplete(module, state) {
-    var left = missing(module, state);
-    return !left.sections.length && !left.quizzes.length && !left.reflections;
-  }
-
-  /* A quiz failed with no attempt left: the module cannot be passed any more in this package. */
-  function isFailed(module, state) {
-    return module.maxAttempts !== null && module.quizzes.some(function (q) {
-      var best = state.quizzes[q.id];
-      return best && !best.passed && best.attempts >= module.maxAttempts;
-    });
-  }
-
-  function statusOf(module, state) {
-    if (isComplete(module, state)) { return "completed"; }
-    if (module.quizzes.some(function (q) { return state.quizzes[q.id] && !state.quizzes[q.id].passed; })) { return "retake"; }
-    return Object.keys(state.read).length || Object.keys(state.quizzes).length || state.started ? "in_progress" : "not_started";
-  }
-
-  function percentDone(module, state) {
-    if (isComplete(module, state)) { return 100; }
-    var total = module.sections.length + module.quizzes.length;
-    var left = missing(module, state);
-    return total ? Math.round(100 * (total - left.sections.length - left.quizzes.length) / total) : 0;
-  }
-
-  /* State and suspend_data ------------------------------------------------------------------------ */
-
-  function emptyState() { return { read: {}, quizzes: {}, seq: 0, started: false }; }
-
-  /* Entries in the order they last changed, oldest first: a read section ["r", id], a quiz
-   * ["q", id, attempts, points, max, percent, passed]. When the text exceeds ``limit``, whole entries
-   * are dropped from the oldest on, so what is kept is always valid and the newest is kept. */
-  function encodeState(state, limit) {
-    var entries = [];
-    Object.keys(state.read).forEach(function (id) { entries.push([state.read[id], ["r", id]]); });
-    Object.keys(state.quizzes).forEach(function (id) {
-      var q = state.quizzes[id];
-      entries.push([q.seq, ["q", id, q.attempts, q.points, q.max, q.percent, q.passed ? 1 : 0]]);
-    });
-    entries.sort(function (a, b) { return a[0] - b[0]; });
-    var kept = entries.map(function (e) { return e[1]; });
-    var text = JSON.stringify({ v: 1, e: kept });
-    if (!limit || text.length <= limit) { return text; }
-    var low = 0;
-    var high = kept.length;
-    while (low < high) {  /* the fewest oldest entries to drop for the text to fit */
-      var middle = Math.floor((low + high) / 2);
-      if (JSON.stringify({ v: 1, e: kept.slice(middle) }).length <= limit) { high = middle; } else { low = middle + 1; }
-    }
-    text = JSON.stringify({ v: 1, e: kept.slice(low) });
-    return text.length <= limit ? text : "";
-  }
-
-  function decodeState(text) {
-    var state = emptyState();
-    var data;
-    try { data = JSON.parse(text || "null"); } catch (error) { return state; }
-    if (!data || data.v !== 1 || !Array.isArray(data.e)) { return state; }
-    data.e.forEach(function (entry) {
-      if (!Array.isArray(entry) || typeof entry[1] !== "string") { return; }
-      state.seq += 1;
-      if (entry[0] === "r") { state.read[entry[1]] = state.seq; }
-      if (entry[0] === "q" && entry.length >= 7) {
-        state.quizzes[entry[1]] = {
-          attempts: +entry[2] || 0, points: +entry[3] || 0, max: +entry[4] || 0, percent: +entry[5] || 0,
-          passed: entry[6] === 1, seq: state.seq
-        };
-      }
-    });
-    state.started = state.seq > 0;
-    return state;
-  }
-
-  /* Storage: the LMS, or this browser ---------------------------------------------------------------- */
-
-  function storage() {
-    try { return window.localStorage; } catch (error) { return null; }
-  }
-
-  function readLocal(key) {
-    var store = storage();
-    if (!store) { return null; }
-    try { return JSON.parse(store.getItem(STORAGE_PREFIX + key) || "null"); } catch (error) { return null; }
-  }
-
-  function writeLocal(key, value) {
-    var store = storage();
-    if (!store) { return false; }
-    try { store.setItem(STORAGE_PREFIX + key, JSON.stringify(value)); return true; } catch (error) { return false; }
-  }
-
-  function reflectionKey(module, id) { return module.slug + ":reflexion:" + id; }
-
-  function reflectionText(module, id) {
-    var saved = readLocal(reflectionKey(module, id));
-    return saved && typeof saved.text === "string" ? saved.text : "";
-  }
-
-  function findApi(name) {
-    function climb(win) {
-      for (var depth = 0; win && depth < 10; depth++) {
-        try { if (win[name]) { return win[name]; } } catch (error) { /* another origin: look further up */ }
-        if (win.parent === win) { break; }
-        win = win.parent;
-      }
-      return null;
-    }
-    return climb(window) || (window.opener ? climb(window.opener) : null);
-  }
-
-  function pad(number, width) { return String(number).padStart(width || 2, "0"); }
-
-  function scorm12Time(seconds) {
-    var total = Math.max(0, Math.round(seconds));
-    return pad(Math.min(9999, Math.floor(total / 3600)), 2) + ":" + pad(Math.floor(total % 3600 / 60)) + ":" + pad(total % 60);
-  }
-
-  function scorm2004Duration(seconds) {
-    var total = Math.max(0, Math.round(seconds));
-    return "PT" + Math.floor(total / 3600) + "H" + Math.floor(total % 3600 / 60) + "M" + (total % 60) + "S";
-  }
-
-  function clockTime(date) { return pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds()); }
-
-  function timestamp(date) {
-    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) + "T" + clockTime(date);
-  }
-
-  /* The names each SCORM version gives to the same data. */
-  var SCORM = {
-    scorm12: {
-      api: "API", init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue", commit: "LMSCommit", finish: "LMSFinish",
-      location: "cmi.core.lesson_location", entry: "cmi.core.entry", exit: "cmi.core.exit", sessionTime: "cmi.core.session_time",
-      score: "cmi.core.score", time: scorm12Time, response: "student_response", wrong: "wrong", separator: ",",
-      choice: function (id) { return String.fromCharCode(96 + parseInt(id.slice(1), 10)); },  /* c1 -> a: 1.2 wants one character */
-      normalExit: ""
-    },
-    scorm2004: {
-      api: "API_1484_11", init: "Initialize", get: "GetValue", set: "SetValue", commit: "Commit", finish: "Terminate",
-      location: "cmi.location", entry: "cmi.entry", exit: "cmi.exit", sessionTime: "cmi.session_time",
-      score: "cmi.score", time: scorm2004Duration, response: "learner_response", wrong: "incorrect", separator: "[,]",
-      choice: function (id) { return id; },
-      normalExit: "normal"
-    }
-  };
-
-  function ScormStore(api, names, limit) {
-    this.api = api;
-    this.names = names;
-    this.limit = limit;
-    this.finished = false;
-  }
-  ScormStore.prototype.call = function (method, a, b) {
-    try { return this.api[method](a === undefined ? "" : a, b); } catch (error) { return ""; }
-  };
-  ScormStore.prototype.get = function (element) { return String(this.call(this.names.get, element) || ""); };
-  ScormStore.prototype.set = function (element, value) { return this.call(this.names.set, element, String(value)); };
-  ScormStore.prototype.start = function () {
-    var started = String(this.call(this.names.init)) === "true";
-    var state = decodeState(this.get("cmi.suspend_data"));
-    return { ok: started, state: state, location: this.get(this.names.location), resumed: this.get(this.names.entry) === "resume" };
-  };
-  ScormStore.prototype.save = function (module, state, location, seconds, commit) {
-    var n = this.names;
-    var complete = isComplete(module, state);
-    var failed = !complete && isFailed(module, state);
-    if (n.api === "API") {
-      var status = complete ? (module.quizzes.length ? "passed" : "completed") : (failed ? "failed" : "incomplete");
-      this.set("cmi.core.lesson_status", status);
-    } else {
-      this.set("cmi.completion_status", complete ? "completed" : "incomplete");
-      this.set("cmi.success_status", complete ? "passed" : (failed ? "failed" : "unknown"));
-    }
-    var score = moduleScore(module, state);
-    if (score !== null) {
-      this.set(n.score + ".min", 0);
-      this.set(n.score + ".max", 100);
-      this.set(n.score + ".raw", score);
-      if (n.api === "API_1484_11") { this.set("cmi.score.scaled", Math.round(score * 10) / 1000); }
-    }
-    if (location) { this.set(n.location, location); }
-    this.set("cmi.suspend_data", encodeState(state, this.limit));
-    this.set(n.sessionTime, n.time(seconds));
-    this.set(n.exit, complete ? n.normalExit : "suspend");
-    if (commit) { this.call(n.commit); }
-  };
-  /* One interaction per question answered, with the learner's response and the result. */
-  ScormStore.prototype.interactions = function (quiz, result) {
-    var n = this.names;
-    var now = new Date();
-    var self = this;
-    result.questions.forEach(function (answer) {
-      var question = quiz.questions.filter(function (q) { return q.id === answer.id; })[0];
-      var index = parseInt(self.get("cmi.interactions._count"), 10) || 0;
-      var prefix = "cmi.interactions." + index + ".";
-      self.set(prefix + "id", quiz.id + "-" + answer.id);
-      self.set(prefix + "type", "choice");
-      if (n.api === "API") {
-        self.set(prefix + "time", clockTime(now));
-      } else {
-        self.set(prefix + "timestamp", timestamp(now));
-        self.set(prefix + "description", question.prompt);
-      }
-      self.set(prefix + "weighting", answer.weight);
-      self.set(prefix + "correct_responses.0.pattern", question.correct.map(n.choice).join(n.separator));
-      self.set(prefix + n.response, answer.picked.map(n.choice).join(n.separator));
-      self.set(prefix + "result", answer.correct ? "correct" : n.wrong);
-    });
-  };
-  ScormStore.prototype.finish = function (module, state, location, seconds) {
-    if (this.finished) { return; }
-    this.save(module, state, location, seconds, true);
-    this.finished = true;
-    this.call(this.names.finish);
-  };
-
-  /* The offline edition (and a SCORM package opened without an LMS): this browser's localStorage. */
-  function LocalStore(module) { this.module = module; this.counted = 0; }
-  LocalStore.prototype.start = function () {
-    var saved = readLocal(this.module.slug) || {};
-    this.saved = saved;
-    return { ok: true, state: decodeState(saved.state), location: saved.location || "", resumed: !!saved.location };
-  };
-  LocalStore.prototype.save = function (module, state, location, seconds) {
-    var now = new Date().toISOString();
-    var saved = this.saved;
-    saved.state = encodeState(state, null);
-    if (location) { saved.location = location; }
-    saved.seconds = (saved.seconds || 0) + (seconds - this.counted);  /* seconds: this visit's total so far */
-    this.counted = seconds;
-    saved.first = saved.first || now;
-    saved.last = now;
-    saved.completed = saved.completed || (isComplete(module, state) ? now : null);
-    saved.score = moduleScore(module, state);
-    saved.version = module.version;
-    writeLocal(module.slug, saved);
-  };
-  LocalStore.prototype.interactions = function () { /* the offline edition keeps the best attempt only */ };
-  LocalStore.prototype.finish = function (module, state, location, seconds) { this.save(module, state, location, seconds); };
 
   /* The module page ------------------------------------------------------------------------------- */
 
@@ -309,17 +30,13 @@
     this.module = module;
     this.pages = Array.prototype.slice.call(document.querySelectorAll("[data-page]"));
     this.current = null;
-    var names = SCORM[config.format];
-    var api = names ? findApi(names.api) : null;
-    this.store = api ? new ScormStore(api, names, config.suspendLimit) : new LocalStore(module);
-    var started = this.store.start();
-    if (!started.ok && api) {  /* the LMS refused to start: keep the learner's work in the browser */
-      this.store = new LocalStore(module);
-      started = this.store.start();
-    }
-    if (names && !(this.store instanceof ScormStore)) { document.querySelector("[data-no-lms]").hidden = false; }
+    var opened = stores.open(module, config.format, config.suspendLimit);
+    var started = opened.started;
+    this.store = opened.store;
+    document.querySelector("[data-no-lms]").hidden = opened.lms;  /* a SCORM package with no LMS answering */
     this.state = started.state;
     this.state.started = true;
+    this.state.answered = answeredReflections(module);
     var self = this;
     this.clock = window.ElearnActiveTime ? window.ElearnActiveTime(31, function () { self.save(true); }) : null;
     this.sessionSeconds = 0;
@@ -405,7 +122,7 @@
       var read = link.dataset.toc in state.read;
       link.parentNode.querySelectorAll("[data-tick], [data-read-label]").forEach(function (mark) { mark.hidden = !read; });
     });
-    var percent = percentDone(this.module, state);
+    var percent = rules.percentDone(this.module, state);
     document.querySelectorAll(".reader-toc progress").forEach(function (bar) { bar.value = percent; bar.textContent = percent + " %"; });
     document.querySelectorAll(".reader-toc .progress-value").forEach(function (label) { label.textContent = percent + " %"; });
     var module = this.module;
@@ -422,8 +139,8 @@
 
   ModulePlayer.prototype.showEnd = function () {
     var module = this.module;
-    var left = missing(module, this.state);
-    var complete = isComplete(module, this.state);
+    var left = rules.missing(module, this.state);
+    var complete = rules.isComplete(module, this.state);
     document.querySelector("[data-done]").hidden = !complete;
     document.querySelector("[data-missing]").hidden = complete;
     var list = document.querySelector("[data-missing-list]");
@@ -436,7 +153,7 @@
     left.sections.forEach(function (s) { add("section", { title: s.title }); });
     left.quizzes.forEach(function (q) { add("quiz", { title: q.title }); });
     if (left.reflections) { add("reflections", { count: left.reflections }); }
-    var score = moduleScore(module, this.state);
+    var score = rules.moduleScore(module, this.state);
     document.querySelector("[data-score-line]").hidden = score === null;
     document.querySelector("[data-module-score]").textContent = score === null ? "" : score.toLocaleString("fr-FR") + " %";
   };
@@ -469,7 +186,7 @@
     var previous = this.state.quizzes[quiz.id];
     var attempts = previous ? previous.attempts : 0;
     if (this.module.maxAttempts !== null && attempts >= this.module.maxAttempts) { return; }
-    var result = scoreQuiz(quiz, answers);
+    var result = rules.scoreQuiz(quiz, answers);
     var passed = result.percent >= this.module.passMark;
     var better = !previous || result.percent > previous.percent;  /* the best attempt counts, the earliest on ties */
     this.state.quizzes[quiz.id] = {
@@ -553,9 +270,10 @@
       var id = section.dataset.reflection;
       var area = section.querySelector("textarea");
       var status = section.querySelector("[data-reflection-status]");
-      area.value = reflectionText(self.module, id);
+      area.value = stores.reflectionText(self.module, id);
       area.addEventListener("input", function () {
-        var saved = writeLocal(reflectionKey(self.module, id), { text: area.value, at: new Date().toISOString() });
+        var saved = stores.writeLocal(stores.reflectionKey(self.module, id), { text: area.value, at: new Date().toISOString() });
+        self.state.answered[id] = !!area.value.trim();
         status.textContent = saved ? status.dataset.saved : status.dataset.unsaved;
         if (self.module.reflectionRequired) { self.refresh(); self.save(false); }
       });
@@ -565,9 +283,10 @@
   /* The offline edition's home and summary pages --------------------------------------------------- */
 
   function localProgress(module) {
-    var saved = readLocal(module.slug) || {};
-    var state = decodeState(saved.state);
-    return { saved: saved, state: state, status: saved.state ? statusOf(module, state) : "not_started" };
+    var saved = stores.readLocal(module.slug) || {};
+    var state = rules.decodeState(saved.state);
+    state.answered = answeredReflections(module);
+    return { saved: saved, state: state, status: saved.state ? rules.statusOf(module, state) : "not_started" };
   }
 
   function minutes(seconds) { return Math.max(0, Math.round((seconds || 0) / 60)) + " min"; }
@@ -588,7 +307,7 @@
       var progress = localProgress(module);
       var row = table.querySelector('[data-summary-module="' + module.slug + '"]');
       var read = module.sections.filter(function (s) { return s.id in progress.state.read; }).length;
-      var score = moduleScore(module, progress.state);
+      var score = rules.moduleScore(module, progress.state);
       row.querySelector('[data-cell="status"]').textContent = labels[progress.status] +
         (progress.saved.completed ? " (" + new Date(progress.saved.completed).toLocaleDateString("fr-FR") + ")" : "");
       row.querySelector('[data-cell="read"]').textContent = read + " / " + module.sections.length;
@@ -599,10 +318,7 @@
     document.querySelector("[data-print]").addEventListener("click", function () { window.print(); });
   }
 
-  window.ElearnPackage = {
-    scoreQuiz: scoreQuiz, moduleScore: moduleScore, encodeState: encodeState, decodeState: decodeState,
-    scorm12Time: scorm12Time, scorm2004Duration: scorm2004Duration
-  };
+  window.ElearnPackage = { scoreQuiz: rules.scoreQuiz, encodeState: rules.encodeState, decodeState: rules.decodeState };
   if (config.page === "module") {
     window.ElearnPackage.player = new ModulePlayer(config.modules[0]);
   } else if (config.page === "home") {
