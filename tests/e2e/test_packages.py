@@ -274,3 +274,29 @@ def test_package_pages_have_no_wcag_violation(page: Page, served_packages, shipp
         answer(page, quiz, right=False)
     results = Axe().run(page, options=WCAG_AA)
     assert not results.violations_count, results.generate_report()
+
+
+def test_a_link_to_a_module_outside_the_package_is_plain_text(page: Page, served_packages):
+    base, _ = served_packages
+    page.goto(f"{base}/scorm2004/{SLUG}/index.html#code-penal")
+    expect(page.locator("h1:visible")).to_have_text(re.compile("Code pénal"))
+    prose = page.locator("#code-penal .prose")
+    expect(prose.locator("a[href^='#module-']")).to_have_count(0)
+    expect(prose).to_contain_text("Le module 3 détaille quatre de ces critères")
+
+
+def test_the_module_fails_in_the_lms_only_when_no_attempt_is_left(page: Page, served_packages):
+    base, _ = served_packages
+    page.goto(f"{base}/html/{SLUG}/index.html")
+    verdicts = page.evaluate("""() => {
+        const module = Object.assign({}, ElearnPackage.player.module, { maxAttempts: 2 });
+        const state = ElearnPackage.decodeState('{"v":1,"e":[]}');
+        const quiz = module.quizzes[0].id;
+        state.quizzes[quiz] = { attempts: 1, points: 1, max: 12, percent: 8.33, passed: false, seq: 1 };
+        const once = ElearnRules.isFailed(module, state);
+        state.quizzes[quiz].attempts = 2;
+        const twice = ElearnRules.isFailed(module, state);
+        const unlimited = ElearnRules.isFailed(Object.assign({}, module, { maxAttempts: null }), state);
+        return [once, twice, unlimited, ElearnRules.statusOf(module, state)];
+    }""")
+    assert verdicts == [False, True, False, "retake"]

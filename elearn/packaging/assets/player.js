@@ -83,12 +83,23 @@
       link.addEventListener("click", function () { self.markRead(link.dataset.next); });
     });
     window.addEventListener("hashchange", function () { self.show(location.hash.slice(1), true); });
+    /* A link to a module that is not in this package (source.py writes #module-<slug>) becomes plain text. */
+    document.querySelectorAll('.prose a[href^="#module-"]').forEach(function (link) {
+      var text = document.createElement("span");
+      while (link.firstChild) { text.appendChild(link.firstChild); }
+      link.replaceWith(text);
+    });
+    /* A link to another website opens beside the module: leaving the page would end the LMS session. */
+    document.querySelectorAll('.prose a[href^="http:"], .prose a[href^="https:"]').forEach(function (link) {
+      link.target = "_blank";
+    });
   };
 
   /* Show the page ``id``, or the page holding the element ``id`` (a footnote, an anchor in the text). */
   ModulePlayer.prototype.show = function (id, focus) {
     var target = id ? document.getElementById(id) : null;
     var page = target && target.closest("[data-page]");
+    if (!page && this.current) { return; }  /* an anchor this page does not have: stay where the learner is */
     if (!page) { page = this.pages[0]; target = null; }
     var changed = this.current !== page.dataset.page;
     this.pages.forEach(function (p) { p.hidden = p !== page; });
