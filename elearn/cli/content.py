@@ -1,4 +1,4 @@
-"""Trainers' content tools: ``elearn check``, ``elearn new-module``, ``elearn import-gift``.
+"""Trainers' content tools: ``elearn check``, ``new-module``, ``import-gift`` and ``export-gift``.
 
 Plain click commands (no Flask import): the ``elearn`` group registers the ``commands`` list, and tests
 run them directly with click's CliRunner. Each one is a thin face over ``elearn.content``.
@@ -12,9 +12,10 @@ import click
 
 from elearn.config import Settings
 from elearn.content.gift import convert_gift
+from elearn.content.gift_export import export_gift
 from elearn.content.model import Problem
 from elearn.content.parse import display_path, slugify
-from elearn.content.pipeline import check_tree
+from elearn.content.pipeline import check_tree, read_tree
 from elearn.content.scaffold import ScaffoldError, create_module, new_module_path, next_order
 
 SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement"}
@@ -103,6 +104,10 @@ def import_gift_command(source: Path, output: Path | None) -> None:
         click.echo(f"{source}:{line}: {label} : {reason}", err=True)
     warned = f", dont {len(result.approximated)} avec avertissement" if result.approximated else ""
     click.echo(f"Questions importées : {result.imported}{warned} ; non importées : {len(result.skipped)}.", err=True)
+    if result.imported == 0:
+        # An empty module would only break `elearn check` for everyone: write nothing.
+        click.echo("Aucune question importable : rien n'a été écrit.", err=True)
+        raise SystemExit(1)
     if output is None:
         click.echo(result.markdown, nl=False)
     elif output.exists():
@@ -110,15 +115,52 @@ def import_gift_command(source: Path, output: Path | None) -> None:
     else:
         output.write_text(result.markdown, encoding="utf-8")
         click.echo(f"Écrit : {output}", err=True)
-    if result.imported == 0:
-        raise SystemExit(1)
 
 
 def _gift_target(source: Path, output: Path | None) -> Path | None:
-    """Where the module goes: the screen (None), the file named, or a new ``NN-<bank>.md`` in the folder named."""
-    if output is None or not output.is_dir():
-        return output
-    return new_module_path(output, slugify(source.stem) or "questions-importees")
+    """Where the module goes: the screen (None), the ``.md`` file named, or a new ``NN-<bank>.md`` in the
+    folder named (created when it does not exist yet: a name without ``.md`` is a folder)."""
+    if output is None:
+        return None
+    if output.suffix.lower() != ".md":
+        if output.exists() and not output.is_dir():
+            raise ScaffoldError(f"{output} est un fichier qui n'est pas un module .md : donnez un dossier ou un nom en .md")
+        output.mkdir(parents=True, exist_ok=True)
+        return new_module_path(output, slugify(source.stem) or "questions-importees")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    return output
 
 
-commands = [check_command, new_module_command, import_gift_command]
+@click.command("export-gift")
+@click.argument("module")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Fichier GIFT à écrire ; défaut : écran.")
+@click.option("--dir", "modules_dir", type=click.Path(path_type=Path), help="Dossier des modules.")
+def export_gift_command(module: str, output: Path | None, modules_dir: Path | None) -> None:
+    """Exporte les quiz d'un module (son nom court ou son chemin) en banque de questions Moodle GIFT."""
+    modules_dir = modules_dir or _default_modules_dir()
+    given = Path(module)
+    if given.exists():
+        modules_dir = given.parent
+    report = read_tree(modules_dir, _default_media_dir(modules_dir), Path.cwd())
+    parsed = next((p for p in report.parsed if p.source.path == given or p.slug == module), None)
+    if parsed is None:
+        known = ", ".join(sorted(p.slug for p in report.parsed)) or "aucun"
+        raise click.ClickException(f"Module introuvable : « {module} » (modules de {modules_dir} : {known})")
+    problems = report.problems.get(parsed.path, [])
+    if any(p.is_error for p in problems):
+        for problem in problems:
+            click.echo(format_problem(problem), err=True)
+        click.echo("Le module a des erreurs : corrigez-les (elearn check), rien n'a été exporté.", err=True)
+        raise SystemExit(1)
+    exported = export_gift(parsed)
+    for notice in exported.notices:
+        click.echo(f"{notice.path}:{notice.line}: non transmis : {notice.message}", err=True)
+    click.echo(f"Questions exportées : {exported.questions} ; non transmis à Moodle : {len(exported.notices)}.", err=True)
+    if output is None:
+        click.echo(exported.text, nl=False)
+        return
+    output.write_text(exported.text, encoding="utf-8")
+    click.echo(f"Écrit : {output}", err=True)
+
+
+commands = [check_command, new_module_command, import_gift_command, export_gift_command]

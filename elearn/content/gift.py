@@ -2,7 +2,17 @@
 
 Supported: multiple choice, multiple answers with weights (a positive weight marks a correct answer),
 true/false, per-answer feedback, general feedback (-> ``Explication :``), comments, ``$CATEGORY`` (one
-section per category), ``::title::`` and the escapes ``\\~ \\= \\# \\{ \\} \\:``. Question types the quiz
+section per category), ``::title::``, the escapes ``\\~ \\= \\# \\{ \\} \\: \\\\ \\n``, the
+format tags ``[html]``, ``[moodle]``, ``[plain]`` and ``[markdown]`` on every text (question, answer,
+feedback, general feedback; answers take the question's format unless they carry their own), and the
+``// poids: N`` comment that ``elearn export-gift`` writes before a question whose weight is not 1.
+Questions are classified as Moodle's own importer does (``question/format/gift/format.php``): a ``~``
+makes a multiple-choice question, ``=`` with ``->`` a matching one, a lone ``T``/``TRUE``/``F``/``FALSE``
+(feedback aside) a true/false one, anything else a short answer.
+
+Only ``[markdown]`` text is kept as Markdown. Moodle's own, plain and HTML texts are written so that the
+module shows what Moodle showed: Markdown's characters are escaped (``2*3*4`` stays ``2*3*4``, ``## x``
+stays a line of text), plain text keeps ``<`` and ``&`` as characters, HTML keeps its tags. Question types the quiz
 format cannot hold are listed in ``GiftResult.skipped`` with their line, never silently dropped; questions
 whose Moodle scoring the all-or-nothing quiz format cannot keep (partial credit, several answers each worth
 full marks) are imported and listed in ``GiftResult.approximated``, so the trainer knows what to review.
@@ -15,12 +25,27 @@ from dataclasses import dataclass, field
 
 import yaml
 
-_ESCAPES = {"\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002", "\\{": "\ue003", "\\}": "\ue004", "\\:": "\ue005"}
-_RESTORE = {placeholder: sequence[1] for sequence, placeholder in _ESCAPES.items()}
+# Escaped characters hide behind placeholders while the question is split on ``~ = # { } :``. The
+# escaped backslash goes first, so that ``\\n`` is a backslash and an n, not a line break.
+_ESCAPES = {
+    "\\\\": "\ue007", "\\~": "\ue000", "\\=": "\ue001", "\\#": "\ue002", "\\{": "\ue003", "\\}": "\ue004",
+    "\\:": "\ue005", "\\n": "\ue006",
+}
+_RESTORE = {"\ue007": "\\", "\ue000": "~", "\ue001": "=", "\ue002": "#", "\ue003": "{", "\ue004": "}", "\ue005": ":", "\ue006": "\n"}
 _FORMAT_RE = re.compile(r"^\s*\[(html|moodle|markdown|plain)\]", re.IGNORECASE)
-_TRUE_FALSE_RE = re.compile(r"^(T|TRUE|F|FALSE)\b(.*)$", re.IGNORECASE | re.DOTALL)
+_TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 _WEIGHT_RE = re.compile(r"^%(-?\d+(?:[.,]\d+)?)%")
 _CATEGORY_RE = re.compile(r"^\$CATEGORY:\s*(.*)$")
+#: ``// poids: 2`` just before a question: its weight, which GIFT itself cannot say (elearn export-gift).
+_POIDS_COMMENT_RE = re.compile(r"^\s*//\s*poids\s*:\s*(\d+(?:[.,]\d+)?)\s*$", re.IGNORECASE)
+# Markdown's inline marks, and the openings that make a line a heading, quote, list or attribute list.
+_MARKDOWN_INLINE_RE = re.compile(r"([\\`*_\[\]])")
+_MARKDOWN_ATTRIBUTES_RE = re.compile(r"\{(?=\s*[#.:])")
+_MARKDOWN_LINE_START_RE = re.compile(r"^(\s*)(#|>|[-+](?=\s)|\d+(?=[.)]\s))", re.MULTILINE)
+_HTML_TAG_RE = re.compile(r"(<[^<>]*>)")
+# Lines of a quiz block that mean structure: a question (###) or the block's end (:::).
+_STRUCTURE_LINE_RE = re.compile(r"^(###|:::)", re.MULTILINE)
+_FENCE_LINE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
 
 UNSUPPORTED = {
     "short_answer": "question à réponse courte (saisie libre), type non pris en charge",
@@ -53,6 +78,7 @@ class GiftQuestion:
     multiple: bool
     explanation: str = ""
     approximations: list[str] = field(default_factory=list)
+    weight: str | None = None  # from a ``// poids: N`` comment; None is the default weight, 1
 
 
 @dataclass(frozen=True)
@@ -85,7 +111,7 @@ def convert_gift(text: str, title: str = "questions", order: int = 1) -> GiftRes
     categories: list[tuple[str, list[GiftQuestion]]] = [("Questions importées", [])]
     skipped: list[Notice] = []
     approximated: list[Notice] = []
-    for line, chunk in _chunks(text):
+    for line, chunk, weight in _chunks(text):
         category = _CATEGORY_RE.match(chunk.strip())
         if category:
             categories.append((_category_title(category.group(1)), []))
@@ -95,6 +121,7 @@ def convert_gift(text: str, title: str = "questions", order: int = 1) -> GiftRes
         except _Unsupported as exc:
             skipped.append(Notice(line, f"{UNSUPPORTED[exc.kind]} : « {_excerpt(chunk)} »"))
             continue
+        question.weight = weight
         categories[-1][1].append(question)
         if question.approximations:
             approximated.append(Notice(line, f"{' ; '.join(question.approximations)} : « {_excerpt(chunk)} »"))
@@ -102,49 +129,91 @@ def convert_gift(text: str, title: str = "questions", order: int = 1) -> GiftRes
     return GiftResult(_module(title, order, kept), sum(len(q) for _, q in kept), skipped, approximated)
 
 
-def _chunks(text: str) -> list[tuple[int, str]]:
-    """Questions (and ``$CATEGORY`` lines) with their first line; blank lines separate them except
-    inside an answer block, and ``//`` comment lines are dropped."""
-    chunks: list[tuple[int, str]] = []
+def _chunks(text: str) -> list[tuple[int, str, str | None]]:
+    """Questions (and ``$CATEGORY`` lines) with their first line and ``// poids`` weight; blank lines
+    separate them except inside an answer block, and ``//`` comment lines are dropped."""
+    chunks: list[tuple[int, str, str | None]] = []
     current: list[str] = []
     start = 0
     depth = 0
+    weight: str | None = None
     for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         line = _protect(raw)
         if line.lstrip().startswith("//"):
+            if not current and (poids := _POIDS_COMMENT_RE.match(raw)):
+                weight = poids.group(1).replace(",", ".")
             continue
         if _CATEGORY_RE.match(line.strip()) and depth == 0:
             if current:
-                chunks.append((start, "\n".join(current)))
-                current = []
-            chunks.append((number, line))
+                chunks.append((start, "\n".join(current), weight))
+                current, weight = [], None
+            chunks.append((number, line, None))
             continue
         if not line.strip() and depth == 0:
             if current:
-                chunks.append((start, "\n".join(current)))
-                current = []
+                chunks.append((start, "\n".join(current), weight))
+                current, weight = [], None
             continue
         if not current:
             start = number
         current.append(line)
         depth = max(0, depth + line.count("{") - line.count("}"))
     if current:
-        chunks.append((start, "\n".join(current)))
+        chunks.append((start, "\n".join(current), weight))
     return chunks
 
 
 def _protect(text: str) -> str:
     """Hide escaped characters behind placeholders so splitting on ``~ = # { } :`` ignores them."""
-    text = text.replace("\\n", "\n")
     for sequence, placeholder in _ESCAPES.items():
         text = text.replace(sequence, placeholder)
     return text
 
 
-def _restore(text: str) -> str:
+def _unescape(text: str) -> str:
     for placeholder, char in _RESTORE.items():
         text = text.replace(placeholder, char)
-    return " ".join(text.split())
+    return text
+
+
+def _with_format(text: str, default: str) -> tuple[str, str]:
+    """A text's own format tag (``[html]``...) and the text without it; ``default`` when it has none."""
+    tag = _FORMAT_RE.match(text)
+    return (tag.group(1).lower(), text[tag.end() :]) if tag else (default, text)
+
+
+def as_markdown(text: str, text_format: str, *, one_line: bool = True) -> str:
+    """A GIFT text (escapes still protected) as module Markdown showing what Moodle showed.
+
+    ``one_line`` joins the lines (questions, answers and feedback are one paragraph each); otherwise line
+    breaks are kept and the lines that would mean structure in a quiz block are made plain text.
+    """
+    text = _unescape(text).replace("<!--", "&lt;!--")  # an HTML comment would hide the rest of the quiz
+    if text_format == "plain":
+        text = _escape_markdown(text.replace("&", "&amp;").replace("<", "&lt;"))
+    elif text_format == "moodle":
+        text = _escape_markdown(text)
+    elif text_format == "html":
+        text = "".join(part if _HTML_TAG_RE.fullmatch(part) else _escape_markdown(part) for part in _HTML_TAG_RE.split(text))
+    if one_line:
+        return " ".join(text.split())
+    lines = [line.rstrip() for line in text.strip().split("\n")]
+    text = _STRUCTURE_LINE_RE.sub(r" \1", "\n".join(lines))
+    if len(_FENCE_LINE_RE.findall(text)) % 2:  # an unclosed code fence would swallow the rest of the module
+        text = _FENCE_LINE_RE.sub(lambda fence: "\\" + fence.group(0).lstrip(), text)
+    return text
+
+
+def _escape_markdown(text: str) -> str:
+    """Text that Markdown shows as it is: inline marks escaped, and line openings that would make a
+    heading, a quote or a list (``# x``, ``- x``, ``1. x``)."""
+    text = _MARKDOWN_ATTRIBUTES_RE.sub(r"\\{", _MARKDOWN_INLINE_RE.sub(r"\\\1", text))
+
+    def escape(start: re.Match) -> str:
+        indent, opening = start.group(1), start.group(2)
+        return f"{indent}{opening}\\" if opening[0].isdigit() else f"{indent}\\{opening}"
+
+    return _MARKDOWN_LINE_START_RE.sub(escape, text)
 
 
 def parse_question(line: int, chunk: str) -> GiftQuestion:
@@ -153,40 +222,46 @@ def parse_question(line: int, chunk: str) -> GiftQuestion:
     body = chunk.strip()
     if body.startswith("::") and "::" in body[2:]:
         title, body = body[2:].split("::", 1)
-    if "{" not in body:
+    if "{" not in body and "}" not in body:
         raise _Unsupported("description")
     stem, _, rest = body.partition("{")
     if "}" not in rest:
         raise _Unsupported("unbalanced")
     answers, _, after = rest.partition("}")
-    text_format = _FORMAT_RE.match(stem)
-    stem = _FORMAT_RE.sub("", stem).strip()
-    prompt = f"{stem} _____ {after.strip()}" if after.strip() else stem
-    answers, _, general = answers.partition("####")
-    question = _answers(line, _restore(title), _restore(prompt or title), answers.strip())
-    question.explanation = _restore(general)
+    question_format, stem = _with_format(stem.strip(), "moodle")
+    prompt = f"{stem.strip()} _____ {after.strip()}" if after.strip() else stem.strip()
+    answers, separator, general = answers.rpartition("####")
+    if not separator:
+        answers, general = general, ""
+    question = _answers(line, _unescape(" ".join(title.split())), prompt, answers.strip(), question_format)
+    if general.strip():
+        general_format, general = _with_format(general.strip(), question_format)
+        question.explanation = as_markdown(general, general_format, one_line=False)
     # Moodle shows the line breaks of its own and plain formats; HTML and Markdown already ignore them.
-    if "\n" in prompt and (text_format is None or text_format.group(1).lower() in ("moodle", "plain")):
+    if "\n" in _unescape(prompt).strip() and question_format in ("moodle", "plain"):
         question.approximations.append(
             "retours à la ligne du texte remplacés par des espaces (une question tient en un paragraphe)"
         )
     return question
 
 
-def _answers(line: int, title: str, prompt: str, answers: str) -> GiftQuestion:
+def _answers(line: int, title: str, prompt: str, answers: str, question_format: str) -> GiftQuestion:
+    """Classify as Moodle does, then read the answers of the types the quiz format can hold."""
+    shown = as_markdown(prompt, question_format) or as_markdown(title, "plain")
     if not answers:
         raise _Unsupported("essay")
     if answers.startswith("#"):
         raise _Unsupported("numerical")
-    if (true_false := _TRUE_FALSE_RE.match(answers)) and not re.search(r"[=~]", answers):
-        return _true_false(line, title, prompt, true_false.group(1), true_false.group(2))
+    if "~" not in answers:
+        if "=" in answers and "->" in answers:
+            raise _Unsupported("matching")
+        answer, _, feedbacks = answers.partition("#")
+        if answer.strip() not in _TRUE_FALSE:
+            raise _Unsupported("short_answer")
+        return _true_false(line, title, shown, answer.strip(), feedbacks, question_format)
     tokens = [token for token in re.split(r"(?=[=~])", answers) if token.strip()]
-    choices = [_choice(token) for token in tokens]
-    if any("->" in choice.text for choice in choices):
-        raise _Unsupported("matching")
-    if not any(token.startswith("~") for token in tokens):
-        raise _Unsupported("short_answer")
-    if not prompt.strip() or any(not choice.text.strip() for choice in choices):
+    choices = [_choice(token, question_format) for token in tokens]
+    if not shown.strip() or any(not choice.text.strip() for choice in choices):
         raise _Unsupported("no_text")
     if len(choices) < 2:
         raise _Unsupported("one_choice")
@@ -199,21 +274,28 @@ def _answers(line: int, title: str, prompt: str, answers: str) -> GiftQuestion:
     for choice in choices:
         choice.correct = choice.fraction == best if single else choice.fraction > 0
     multiple = not single or sum(choice.correct for choice in choices) > 1
-    question = GiftQuestion(line, title, prompt, choices, multiple)
+    question = GiftQuestion(line, title, shown, choices, multiple)
     question.approximations = _approximations(choices, single)
     return question
 
 
-def _choice(token: str) -> GiftChoice:
+def _choice(token: str, question_format: str) -> GiftChoice:
     marker, body = token[0], token[1:].strip()
-    weight = _WEIGHT_RE.match(body)
+    # As Moodle reads it: "=" is worth the whole mark, and only "~" may carry a "%n%" weight.
+    weight = _WEIGHT_RE.match(body) if marker == "~" else None
     if weight:
         body = body[weight.end() :]
         fraction = float(weight.group(1).replace(",", "."))
     else:
         fraction = 100.0 if marker == "=" else 0.0
     text, _, feedback = body.partition("#")
-    return GiftChoice(_restore(text), fraction > 0, _restore(feedback), fraction, weight is not None)
+    return GiftChoice(_text(text, question_format), fraction > 0, _text(feedback, question_format), fraction, weight is not None)
+
+
+def _text(text: str, default_format: str) -> str:
+    """An answer's or a feedback's text, in its own format or the question's."""
+    text_format, text = _with_format(text.strip(), default_format)
+    return as_markdown(text, text_format)
 
 
 def _approximations(choices: list[GiftChoice], single: bool) -> list[str]:
@@ -252,11 +334,13 @@ def _quoted(texts: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} et {quoted[-1]}"
 
 
-def _true_false(line: int, title: str, prompt: str, answer: str, feedbacks: str) -> GiftQuestion:
+def _true_false(line: int, title: str, prompt: str, answer: str, feedbacks: str, question_format: str) -> GiftQuestion:
     """GIFT's first feedback is for a wrong answer, the second for a right one."""
-    parts = feedbacks.split("#")
-    wrong = _restore(parts[1]) if len(parts) > 1 else ""
-    right = _restore(parts[2]) if len(parts) > 2 else ""
+    if not prompt.strip():
+        raise _Unsupported("no_text")
+    parts = feedbacks.split("#", 1) if feedbacks else []
+    wrong = _text(parts[0], question_format) if parts else ""
+    right = _text(parts[1], question_format) if len(parts) > 1 else ""
     is_true = answer.upper().startswith("T")
     choices = [
         GiftChoice("Vrai", is_true, right if is_true else wrong),
@@ -271,7 +355,7 @@ def _category_title(path: str) -> str:
 
 
 def _excerpt(chunk: str, limit: int = 60) -> str:
-    text = _restore(chunk)
+    text = " ".join(_unescape(chunk).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -298,7 +382,8 @@ def _module(title: str, order: int, categories: list[tuple[str, list[GiftQuestio
 
 def _question_lines(question: GiftQuestion) -> list[str]:
     lines = [f"<!-- Titre Moodle : {question.title.replace('--', '- -')} -->"] if question.title else []
-    lines += [f"### {question.prompt}", ""]
+    weight = f" {{poids={question.weight}}}" if question.weight not in (None, "1") else ""
+    lines += [f"### {question.prompt}{weight}", ""]
     for choice in question.choices:
         box = ("[x]" if choice.correct else "[ ]") if question.multiple else ("(x)" if choice.correct else "( )")
         lines.append(f"- {box} {choice.text}")

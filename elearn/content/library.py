@@ -98,6 +98,11 @@ class ModuleLibrary:
     def all_problems(self) -> list[Problem]:
         return sorted(p for status in self._current().statuses for p in status.problems)
 
+    def parsed(self, slug: str) -> ParsedModule | None:
+        """The parse of the module's files as they are now, whatever their problems (for exports)."""
+        self._current()
+        return next((parsed for parsed in self._parsed.values() if parsed.slug == slug), None)
+
     def statuses(self) -> tuple[ModuleStatus, ...]:
         """Every module source with its served version and its problems, for the trainer area."""
         return self._current().statuses

@@ -134,6 +134,16 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "link_unknown_module": ("error", "lien vers un module inconnu « {slug} »"),
     "link_unknown_section": ("error", "lien vers une section inconnue « #{section} » du module « {slug} »"),
     "link_unknown_local": ("error", "lien vers une section inconnue « #{section} » de ce module"),
+    "link_script": (
+        "warning",
+        "lien « {href} » retiré à l'affichage : un module ne peut pas lancer de code ; mettez une adresse "
+        "https://…, ou module:nom-du-module pour un autre module",
+    ),
+    "heading_level_one": (
+        "warning",
+        "titre de niveau 1 « # {title} » : il ne commence pas de section et reste dans la section « {section} » ; "
+        "écrivez « ## {title} » pour une nouvelle section (le titre du module vient de l'en-tête)",
+    ),
 }
 
 

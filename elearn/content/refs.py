@@ -24,6 +24,8 @@ DECORATIVE_CLASS = "decorative"
 _INLINE_CODE_RE = re.compile(r"`+[^`]*`+")
 _IMAGE_RE = re.compile(r'!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)(\{[^}]*\})?')
 _LINK_RE = re.compile(r'(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)')
+#: Script URLs, in Markdown links and raw HTML (``href``/``src``), spaces and case as a browser forgives them.
+_SCRIPT_URL_RE = re.compile(r"(?:\]\(\s*<?|(?:href|src)\s*=\s*[\"']?)\s*((?:java|vb)script\s*:|data\s*:\s*text/html)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,26 @@ def scan(parsed: ParsedModule) -> tuple[list[ImageRef], list[LinkRef]]:
             if target is not None:
                 links.append(LinkRef(path, number, *target))
     return images, links
+
+
+@dataclass(frozen=True)
+class ScriptLink:
+    """A ``javascript:`` (or ``vbscript:``, ``data:text/html``) link, which sanitising removes at display."""
+
+    path: str
+    line: int
+    href: str
+
+
+def script_links(parsed: ParsedModule) -> list[ScriptLink]:
+    """Links the reader will never see work: their author should hear it from the checker."""
+    found = []
+    for path, number, text in _content_lines(parsed):
+        if (path, number) in parsed.verbatim:
+            continue
+        for match in _SCRIPT_URL_RE.finditer(_INLINE_CODE_RE.sub("", text)):
+            found.append(ScriptLink(path, number, " ".join(match.group(1).split()).lower()))
+    return found
 
 
 def _content_lines(parsed: ParsedModule) -> Iterator[tuple[str, int, str]]:

@@ -16,10 +16,11 @@ from elearn.content.blocks import RawQuestion
 from elearn.content.messages import problem, quote_list
 from elearn.content.model import Problem
 from elearn.content.parse import VALID_ID_RE, ParsedModule, RawBlock, RawSection, RawText
-from elearn.content.refs import ImageRef, LinkRef, media_kind, media_name, scan
+from elearn.content.refs import ImageRef, LinkRef, media_kind, media_name, scan, script_links
 
 LONG_SECTION_WORDS = 1500
 _WORD_RE = re.compile(r"\w+")
+_LEVEL_ONE_RE = re.compile(r"^ {0,3}#(?!#)\s+(.*?)\s*#*\s*$")
 Check = Callable[[object], str | None]
 
 
@@ -94,7 +95,23 @@ def validate(
     problems += [p for image in images if (p := check_media(image, media_dir)) is not None]
     local = {section.id for section in parsed.sections}
     problems += [p for link in links if (p := check_link(link, parsed.slug, local, known_sections)) is not None]
+    problems += [problem("link_script", link.path, link.line, href=link.href) for link in script_links(parsed)]
+    problems += check_level_one_headings(parsed)
     return sorted(set(problems))
+
+
+def check_level_one_headings(parsed: ParsedModule) -> list[Problem]:
+    """``# Titre`` inside a section: Markdown makes it a heading, but no new section starts there."""
+    problems = []
+    for section in parsed.sections:
+        for part in section.parts:
+            if isinstance(part, RawBlock) and part.kind in ("quiz", "reflexion"):
+                continue
+            for number, text in part.lines:
+                heading = _LEVEL_ONE_RE.match(text)
+                if heading and (part.path, number) not in parsed.verbatim and heading.group(1).strip():
+                    problems.append(problem("heading_level_one", part.path, number, title=heading.group(1).strip(), section=section.title))
+    return problems
 
 
 def check_front_matter(parsed: ParsedModule) -> list[Problem]:

@@ -17,7 +17,7 @@ def runner() -> CliRunner:
 
 
 def test_commands_are_exported_for_the_elearn_group() -> None:
-    assert [c.name for c in commands] == ["check", "new-module", "import-gift"]
+    assert [c.name for c in commands] == ["check", "new-module", "import-gift", "export-gift"]
 
 
 def test_check_clean_tree_exits_0(runner, tree, monkeypatch) -> None:
@@ -166,3 +166,27 @@ def test_an_emptied_section_file_is_an_error(runner, tree, monkeypatch) -> None:
     result = runner.invoke(check_command, ["modules"])
     assert result.exit_code == 1
     assert f"modules/01-bases/{quiz_file.name}:1" in result.output and "fichier vide" in result.output
+
+
+def test_import_gift_into_a_folder_that_does_not_exist_yet(runner, tmp_path) -> None:
+    bank = tmp_path / "banque.gift"
+    bank.write_text("Question ?{=Oui ~Non}\n", encoding="utf-8")
+    result = runner.invoke(import_gift_command, [str(bank), "-o", str(tmp_path / "nouveau")])
+    assert result.exit_code == 0, result.output
+    assert [path.name for path in (tmp_path / "nouveau").iterdir()] == ["01-banque.md"]
+
+
+def test_import_gift_to_a_file_in_a_missing_folder(runner, tmp_path) -> None:
+    bank = tmp_path / "banque.gift"
+    bank.write_text("Question ?{=Oui ~Non}\n", encoding="utf-8")
+    result = runner.invoke(import_gift_command, [str(bank), "-o", str(tmp_path / "absent" / "01-x.md")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "absent" / "01-x.md").is_file()
+
+
+def test_a_bank_with_nothing_importable_writes_nothing(runner, tmp_path) -> None:
+    bank = tmp_path / "vide.gift"
+    bank.write_text("Capitale ?{=Paris}\n", encoding="utf-8")
+    result = runner.invoke(import_gift_command, [str(bank), "-o", str(tmp_path / "01-vide.md")])
+    assert result.exit_code == 1 and "rien n'a été écrit" in result.output
+    assert not (tmp_path / "01-vide.md").exists()

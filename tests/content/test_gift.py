@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from elearn.content.gift import convert_gift
+from elearn.content.gift import UNSUPPORTED, convert_gift
 from elearn.content.pipeline import check_tree, read_tree, render_tree
 
 GIFT = r"""// Banque d'essai : ce commentaire est ignoré
@@ -154,3 +154,61 @@ def test_questions_without_text_or_with_one_choice_are_left_out_and_explained() 
         (3, "question sans texte, ou réponse sans texte"),
         (5, "question à une seule réponse proposée (il en faut au moins deux)"),
     ]
+
+
+# Moodle's own reading of GIFT (question/format/gift/format.php), which the importer follows.
+
+
+def test_format_tags_are_read_on_answers_and_feedback_too() -> None:
+    gift = "[html]<p>Quel <b>texte</b> ?</p>{=[plain]<Oui>#[markdown]**Bien**~Non#[html]<i>Non</i>####[plain]Voir a < b}\n"
+    result = convert_gift(gift, "x")
+    assert "### <p>Quel <b>texte</b> ?</p>\n" in result.markdown
+    assert "- (x) &lt;Oui>\n  Retour : **Bien**\n- ( ) Non\n  Retour : <i>Non</i>\n" in result.markdown
+    assert "Explication : Voir a &lt; b" in result.markdown
+    assert "[html]" not in result.markdown and "[plain]" not in result.markdown and "[markdown]" not in result.markdown
+
+
+def test_text_that_is_not_markdown_shows_as_moodle_showed_it() -> None:
+    gift = "Combien font 2*3*4 ?{=24#Oui, 2*3*4 \\= 24 ~__init__ #### ## Pas un titre\\n- ni une liste\\n1. ni une énumération}\n"
+    result = convert_gift(gift, "x")
+    assert "### Combien font 2\\*3\\*4 ?\n" in result.markdown
+    assert "- (x) 24\n  Retour : Oui, 2\\*3\\*4 = 24\n- ( ) \\_\\_init\\_\\_\n" in result.markdown
+    assert "Explication : \\## Pas un titre\n\\- ni une liste\n1\\. ni une énumération" in result.markdown
+    assert "### Combien font 2\\*3\\*4 ?" in convert_gift("[markdown]Combien font 2\\*3\\*4 ?{=24 ~25}", "x").markdown
+
+
+def test_a_short_answer_is_never_read_as_true_or_false() -> None:
+    result = convert_gift("Qui a écrit Gatsby ?{F. Scott Fitzgerald}\n\nUn vêtement ?{T-shirt}\n\nVrai ?{true}\n", "x")
+    assert result.imported == 0
+    assert [s.reason.split(" : ")[0] for s in result.skipped] == [UNSUPPORTED["short_answer"]] * 3
+
+
+def test_true_false_with_both_feedbacks_and_format_tags() -> None:
+    result = convert_gift("42 est la réponse.{TRUE#[html]<i>Non</i>, c'est vrai.#Bien vu.}\n", "x")
+    assert result.imported == 1
+    assert "- (x) Vrai\n  Retour : Bien vu.\n- ( ) Faux\n  Retour : <i>Non</i>, c'est vrai.\n" in result.markdown
+
+
+def test_an_arrow_among_tildes_is_a_multiple_choice_question() -> None:
+    result = convert_gift("Quel sens ?{=gauche -> droite ~droite -> gauche}\n\nAssociez.{=a -> b =c -> d}\n", "x")
+    assert result.imported == 1
+    assert "- (x) gauche -> droite\n- ( ) droite -> gauche\n" in result.markdown
+    assert [s.reason.split(" : ")[0] for s in result.skipped] == [UNSUPPORTED["matching"]]
+
+
+def test_escaped_backslash_and_line_breaks() -> None:
+    result = convert_gift("Chemin C\\:\\\\dossier ?{=Oui\\nvraiment ~Non####Ligne 1\\nLigne 2}\n", "x")
+    assert "### Chemin C:\\\\dossier ?" in result.markdown  # a backslash, escaped for Markdown
+    assert "- (x) Oui vraiment\n" in result.markdown
+    assert "Explication : Ligne 1\nLigne 2" in result.markdown
+
+
+def test_the_weight_comment_of_export_gift_is_read_back() -> None:
+    result = convert_gift("// poids: 2\n::Q::Laquelle ?{=a ~b}\n\n// un autre commentaire\nEt celle-ci ?{=a ~b}\n", "x")
+    assert "### Laquelle ? {poids=2}\n" in result.markdown
+    assert "### Et celle-ci ?\n" in result.markdown
+
+
+def test_only_a_tilde_answer_carries_a_weight() -> None:
+    result = convert_gift("Part ?{=%50% des cas ~%0%%20% des cas ~%-100%jamais}\n", "x")
+    assert "- (x) %50% des cas\n- ( ) %20% des cas\n- ( ) jamais\n" in result.markdown

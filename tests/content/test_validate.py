@@ -173,3 +173,24 @@ def test_non_utf8_file_is_reported_with_its_line(tree) -> None:
     assert problems == [
         "modules/01-bases/03-latin1.md:1: le fichier n'est pas enregistré en UTF-8 : réenregistrez-le en UTF-8"
     ]
+
+
+def test_what_the_reader_would_silently_lose_is_a_warning(tree) -> None:
+    """A level-one heading starts no section, and script links are removed at display: the author is told."""
+    path = tree / "modules" / "02-pratique.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text + "\n# Un grand titre\n\n[Cliquez](javascript:alert(1))\n<a href=\" JavaScript:x\">là</a>\n\n"
+        "```\n# dans du code\n[x](javascript:y)\n```\n\n`[x](javascript:z)`\n", encoding="utf-8",
+    )
+    start = len(text.split("\n"))
+    problems = [(str(p), p.severity) for p in check_tree(tree / "modules", tree / "media", tree)]
+    assert [message for message, severity in problems if severity == "warning"] == [
+        f"modules/02-pratique.md:{start + 1}: titre de niveau 1 « # Un grand titre » : il ne commence pas de section "
+        "et reste dans la section « Cas pratique » ; écrivez « ## Un grand titre » pour une nouvelle section (le "
+        "titre du module vient de l'en-tête)",
+        f"modules/02-pratique.md:{start + 3}: lien « javascript: » retiré à l'affichage : un module ne peut pas lancer de "
+        "code ; mettez une adresse https://…, ou module:nom-du-module pour un autre module",
+        f"modules/02-pratique.md:{start + 4}: lien « javascript: » retiré à l'affichage : un module ne peut pas lancer de "
+        "code ; mettez une adresse https://…, ou module:nom-du-module pour un autre module",
+    ]

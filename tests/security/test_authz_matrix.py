@@ -74,6 +74,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Trainers' area.
     "trainer.index": TRAINERS,
     "trainer.preview": TRAINERS,
+    "trainer.export_gift_file": TRAINERS,
     "trainer.shared_reflections": TRAINERS,
     "trainer.syntheses_index": TRAINERS,
     "trainer.synthesis": TRAINERS,

@@ -54,3 +54,28 @@ def test_broken_module_keeps_last_good_version_and_shows_errors(tmp_path, auth):
     assert "version précédente en ligne" in page
     # Learners keep the last good version.
     assert "Pour aller plus loin" in client.get("/modules").get_data(as_text=True)
+
+
+def test_trainer_downloads_the_quizzes_as_gift(client, auth, trainer):
+    auth.login(trainer.email)
+    assert 'href="/trainer/modules/suite/gift"' in client.get("/trainer/").get_data(as_text=True)
+    response = client.get("/trainer/modules/suite/gift")
+    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="suite.gift.txt"'
+    text = response.get_data(as_text=True)
+    assert text.startswith("// Questions du module") and "$CATEGORY: $course$/top/" in text and "::[markdown]" in text
+    assert client.get("/trainer/modules/inconnu/gift").status_code == 404
+
+
+def test_gift_export_of_a_module_with_errors_is_refused_with_a_reason(tmp_path, auth):
+    modules = tmp_path / "modules"
+    shutil.copytree(FIXTURE_MODULES, modules)
+    app = make_test_app(tmp_path, ELEARN_MODULES_DIR=str(modules))
+    add_user(app, "f@exemple.fr", Role.TRAINER)
+    client = app.test_client()
+    client.post("/login", data={"email": "f@exemple.fr", "password": "correct horse battery"})
+    broken = modules / "02-suite.md"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("- (x)", "- [x]", 1), encoding="utf-8")
+    app.extensions["elearn.library"].refresh(force=True)
+    response = client.get("/trainer/modules/suite/gift", follow_redirects=True)
+    assert "corrigez-les avant de l&#39;exporter en GIFT" in response.get_data(as_text=True)

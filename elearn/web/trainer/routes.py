@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import Response, abort, flash, redirect, render_template, url_for
 
+from elearn.content.gift_export import export_gift
+from elearn.i18n import _
 from elearn.web.modules import get_library
 from elearn.web.trainer import bp
 
@@ -56,3 +58,19 @@ def preview(slug: str, section_id: str | None = None):
         following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
         problems=problems,
     )
+
+
+@bp.route("/modules/<slug>/gift")
+def export_gift_file(slug: str):
+    """The module's quizzes as a Moodle GIFT file; what GIFT cannot carry is listed at its top."""
+    library = get_library()
+    status = next((status for status in library.statuses() if status.slug == slug), None)
+    parsed = library.parsed(slug)
+    if status is None or parsed is None:
+        abort(404)
+    if status.errors:
+        flash(_("Ce module a des erreurs : corrigez-les avant de l'exporter en GIFT (l'export suit le fichier tel qu'il est)."), "error")
+        return redirect(url_for("trainer.index"))
+    response = Response(export_gift(parsed).text, mimetype="text/plain")
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.gift.txt"'
+    return response
