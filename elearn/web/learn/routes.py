@@ -141,7 +141,7 @@ def _explain_what_is_missing(module: Module, state: progress_rules.ModuleState) 
 def read_rule() -> str:
     """The rule that makes a section read, as the learner pages state it."""
     return _("Une section compte comme lue après %(seconds)d secondes de lecture active sur sa page, quel que soit le lien "
-             "par lequel vous la quittez ; « Suivante » la compte aussi comme lue aussitôt.", seconds=read_after_seconds())
+             "par lequel vous la quittez ; «\u00a0Suivante\u00a0» la compte aussi comme lue aussitôt.", seconds=read_after_seconds())
 
 
 @bp.route("/modules/<slug>/quiz/<quiz_id>", methods=["POST"])
