@@ -47,13 +47,14 @@ def datetime_fr(value: datetime | None) -> str:
     return f"{date_fr(moment.date())} à {moment.hour} h {moment.minute:02d}"
 
 
-def format_duration(seconds: int | float | None, under_a_minute: str = "moins d'une minute") -> str:
-    """« 1 h 05 min », « 12 min », « moins d'une minute », « 0 min »."""
-    seconds = int(seconds or 0)
-    minutes = seconds // 60
-    if minutes == 0:
-        return under_a_minute if seconds else "0 min"
-    hours, minutes = divmod(minutes, 60)
+def format_duration(seconds: int | float | None) -> str:
+    """« 1 h 05 min », « 12 min », « 0 min »: whole minutes, rounded down, in every language.
+
+    One rule for every page, certificate and export, so the same time never reads two ways: under a
+    minute is « 0 min » (never « moins d'une minute »), and the minutes always agree with the
+    « h:mm:ss » of the spreadsheets (:func:`elearn.reporting.durations.clock`).
+    """
+    hours, minutes = divmod(int(seconds or 0) // 60, 60)
     return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
 
 
@@ -74,15 +75,10 @@ def datetime_en(value: datetime | None) -> str:
     return f"{date_en(moment.date())} at {moment.hour:02d}:{moment.minute:02d}"
 
 
-def duration_en(seconds: int | float | None) -> str:
-    """« 1 h 05 min », « 12 min », « less than a minute »: the French layout reads well in English."""
-    return format_duration(seconds, under_a_minute="less than a minute")
-
-
 #: Formatting functions by interface language: ``FORMATTERS[locale][kind](value)``.
 FORMATTERS = {
     "fr": {"date": date_fr, "datetime": datetime_fr, "duration": format_duration},
-    "en": {"date": date_en, "datetime": datetime_en, "duration": duration_en},
+    "en": {"date": date_en, "datetime": datetime_en, "duration": format_duration},
 }
 
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 from elearn import create_app, migrate
 from elearn.accounts import create_user
 from elearn.db import get_engine, make_engine, session_scope
-from elearn.models import ModuleProgress, Role, User
+from elearn.models import ActiveTime, ModuleProgress, Role, User
 from tests import pgserver
 
 TESTS_DIR = Path(__file__).parent
@@ -114,6 +114,14 @@ def open_module(app, user_id: int, slug: str, at: datetime | None = None) -> Non
         exists = session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == slug)).first()
         if exists is None:
             session.add(ModuleProgress(user_id=user_id, module_slug=slug, started_at=at, last_activity_at=at))
+
+
+def add_active_seconds(app, user_id: int, seconds: int) -> None:
+    """Add ``seconds`` to the learner's first active time row (a heartbeat credits at most 30 s of real time)."""
+    with app.app_context(), session_scope() as session:
+        row = session.exec(select(ActiveTime).where(ActiveTime.user_id == user_id).order_by(ActiveTime.id)).first()
+        row.seconds += seconds
+        session.add(row)
 
 
 class AuthActions:

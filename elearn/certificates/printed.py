@@ -194,7 +194,7 @@ def _missing(facts: list[Fact], text: str, tokens: set[tuple[str, str]]) -> Iter
         if not fact.required or (fact.anchor and normalise(fact.anchor) not in text):
             continue
         kind, key = _fact_key(fact)
-        printed = (kind, key) in tokens if key else normalise(fact.value) in text  # « moins d'une minute » is text
+        printed = (kind, key) in tokens if key else normalise(fact.value) in text  # a fact with no such value is looked for as text
         if not printed:
             yield fact.field, f"{fact.field} : « {fact.value} » (signé) n'apparaît pas sur la page"
 

@@ -40,6 +40,19 @@ STATUS_LABELS = {
 }
 
 
+@dataclass(frozen=True)
+class QuizAttempts:
+    """One quiz of a module and the learner's attempts at it, oldest first (``quiz`` None: removed since)."""
+
+    section: Section | None
+    quiz: Quiz | None
+    attempts: list[QuizAttempt]
+
+    @property
+    def best(self) -> QuizAttempt | None:
+        return best_attempt(self.attempts)
+
+
 @dataclass
 class ModuleState:
     """Everything the catalog and the progress page show about one module for one learner."""
@@ -64,9 +77,7 @@ class ModuleState:
 
     @property
     def steps_done(self) -> int:
-        read = sum(1 for s in self.module.sections if s.id in self.sections_read)
-        passed = sum(1 for q in self.module.quizzes if (a := self.best.get(q.id)) is not None and a.passed)
-        return read + passed
+        return sum(1 for s in self.module.sections if s.id in self.sections_read) + self.quizzes_passed
 
     @property
     def percent(self) -> int:
@@ -85,6 +96,27 @@ class ModuleState:
     def attempts_at(self, quiz_id: str) -> list[QuizAttempt]:
         """The learner's attempts at one quiz of the module, oldest first."""
         return [a for a in self.attempts if a.quiz_id == quiz_id]
+
+    @property
+    def quizzes_passed(self) -> int:
+        """How many of the module's quizzes the learner passed (best attempt at or above the pass mark)."""
+        return sum(1 for q in self.module.quizzes if (a := self.best.get(q.id)) is not None and a.passed)
+
+    def attempts_by_quiz(self) -> list[QuizAttempts]:
+        """The learner's attempts grouped by quiz, in the module's order; quizzes never tried are left out.
+
+        Attempts at a quiz the module no longer has (its content changed) come last, with no quiz.
+        """
+        groups = [
+            QuizAttempts(section, quiz, attempts)
+            for section in self.module.sections
+            for quiz in section.quizzes
+            if (attempts := self.attempts_at(quiz.id))
+        ]
+        known = {q.id for q in self.module.quizzes}
+        for quiz_id in dict.fromkeys(a.quiz_id for a in self.attempts if a.quiz_id not in known):
+            groups.append(QuizAttempts(None, None, self.attempts_at(quiz_id)))
+        return groups
 
     def next_attempt_number(self, quiz_id: str) -> int | None:
         """The number the quiz's next form must carry, or None when the attempt limit is reached."""

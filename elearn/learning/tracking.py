@@ -10,6 +10,12 @@ wall-clock time elapsed since it last credited *this learner* (whatever the tab)
 ``MAX_HEARTBEAT_SECONDS`` (the very first heartbeat: at most the time since the module was opened).
 Faster-than-real-time, replayed or concurrent (two tabs) heartbeats therefore
 never add up to more than the time that really passed.
+
+A section counts as read once the learner has spent ``READ_AFTER_ACTIVE_SECONDS`` of active time on it,
+whichever link brought them there or took them away (the table of contents, « Précédente », a bookmark);
+« Suivante » also marks the section it leaves as read at once, and is what a reader without JavaScript
+(no heartbeats) relies on. The time rule rests on the same credited seconds as the attendance proof, so
+it cannot be had faster than real time either.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from elearn.formatting import local
 from elearn.learning.upsert import upsert
@@ -33,6 +39,9 @@ if TYPE_CHECKING:
 #: The browser sends a heartbeat every 15 s; anything above this is not believed.
 HEARTBEAT_INTERVAL_SECONDS = 15
 MAX_HEARTBEAT_SECONDS = 30
+#: Active seconds on a section after which it counts as read: two heartbeats, under a quick reading of the
+#: shortest section, and above what a click-through leaves (a page opened and left at once credits ~0 s).
+READ_AFTER_ACTIVE_SECONDS = 30
 #: How stale the recorded position of the page being viewed may be before a view writes it again.
 #: It bounds how far the "last activity" dates of a reader without JavaScript can lag; time on task is
 #: not concerned (a page view credits no seconds, heartbeats do).
@@ -180,6 +189,32 @@ def _advance_clock(session: Session, user_id: int, module_slug: str, claimed: in
             return credit
         session.expire_all()
     return 0
+
+
+def mark_read_after_active_time(
+    session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, threshold: int = READ_AFTER_ACTIVE_SECONDS
+) -> bool:
+    """Mark the section read (the first time only) once the learner's active time on it, all days together,
+    reaches ``threshold`` seconds; True when it did (and committed). One statement, sent after a heartbeat
+    that credited time to the section."""
+    spent = (
+        select(func.coalesce(func.sum(ActiveTime.seconds), 0))
+        .where(ActiveTime.user_id == user_id, ActiveTime.module_slug == module_slug, ActiveTime.section_id == section_id)
+        .scalar_subquery()
+    )
+    result = session.exec(  # type: ignore[call-overload]
+        update(SectionProgress)
+        .where(
+            SectionProgress.user_id == user_id,
+            SectionProgress.module_slug == module_slug,
+            SectionProgress.section_id == section_id,
+            SectionProgress.read_at.is_(None),  # type: ignore[union-attr]
+            spent >= threshold,
+        )
+        .values(read_at=now)
+    )
+    session.commit()
+    return result.rowcount == 1
 
 
 def record_heartbeat(

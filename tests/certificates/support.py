@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,6 +26,14 @@ ACTIVITY = [  # (module, section, day, seconds, first, last)
     ("agir", "orienter", date(2026, 11, 20), 53 * 60 + 30, datetime(2026, 11, 20, 15, 0, tzinfo=UTC), datetime(2026, 11, 20, 16, 0, tzinfo=UTC)),
     ("bonus", "ressources", date(2026, 11, 21), 3600, datetime(2026, 11, 21, 8, 0, tzinfo=UTC), datetime(2026, 11, 21, 9, 0, tzinfo=UTC)),
 ]
+
+
+def obtain_certificate(client) -> str:  # noqa: ANN001 - a FlaskClient
+    """Press « Obtenir mon attestation »: it confirms on the certificate page, whose code is returned."""
+    response = client.post("/attestation")
+    assert response.status_code == 302 and response.headers["Location"] == "/attestation", response.get_data(as_text=True)
+    page = client.get("/attestation").get_data(as_text=True)
+    return re.search(r'<code class="certificate-code">([^<]+)</code>', page).group(1)
 
 
 def certificate_app(tmp_path: Path, **overrides: object):

@@ -86,7 +86,7 @@ def test_genuine_pdf_is_valid_shows_the_signed_values_and_says_revocation_is_onl
 
 @pytest.mark.parametrize("active_seconds", [0, 30, 36000])
 def test_genuine_pdf_with_another_active_time_is_valid(issued, issuer, active_seconds):
-    data = replace(issued["data"], active_seconds=active_seconds)  # « 0 min », « moins d'une minute », « 10 h 00 min »
+    data = replace(issued["data"], active_seconds=active_seconds)  # « 0 min » (twice: under a minute), « 10 h 00 min »
     credential = dumps(sign_credential(to_credential(data, BASE_URL + "/"), issuer.key, data.issued_at))
     result = verify_pdf(pdf.render_pdf(data, credential, issued["instance"], MEDIA), issued["key"])
     assert result.valid, result.message

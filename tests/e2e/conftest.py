@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -50,10 +51,9 @@ def live_server_config() -> dict[str, object]:
     return {}
 
 
-@pytest.fixture
-def live_server(tmp_path, live_server_config) -> Iterator[LiveServer]:
-    """A real HTTP server in a thread, on a free loopback port, with CSRF protection on."""
-    app = make_test_app(tmp_path, WTF_CSRF_ENABLED=True, **live_server_config)
+@contextmanager
+def serving(app) -> Iterator[LiveServer]:  # noqa: ANN001 - a Flask app
+    """Serve ``app`` from a thread, on a free loopback port, until the block ends."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -62,3 +62,10 @@ def live_server(tmp_path, live_server_config) -> Iterator[LiveServer]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_server(tmp_path, live_server_config) -> Iterator[LiveServer]:
+    """A real HTTP server in a thread, on a free loopback port, with CSRF protection on."""
+    with serving(make_test_app(tmp_path, WTF_CSRF_ENABLED=True, **live_server_config)) as server:
+        yield server

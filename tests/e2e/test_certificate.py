@@ -27,9 +27,11 @@ def test_download_the_certificate_and_follow_its_verification_url(page: Page, li
     complete_path(live_server.app, user.id)  # test_certificate_journey.py completes it in the reader
     log_in(page, live_server, "lea@exemple.fr")
 
+    page.goto(live_server("/attestation"))
     expect(page.get_by_text("votre attestation est prête")).to_be_visible()
+    page.get_by_role("button", name="Obtenir mon attestation").click()
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Obtenir mon attestation (PDF)").click()
+        page.get_by_role("link", name="Télécharger mon attestation (PDF)").click()
     download = download_info.value
     assert download.suggested_filename.startswith("attestation-") and download.suggested_filename.endswith(".pdf")
     saved = tmp_path / "attestation.pdf"

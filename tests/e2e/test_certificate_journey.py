@@ -67,8 +67,9 @@ def test_complete_the_fixture_path_in_the_reader_then_get_and_check_the_certific
 
     page.goto(live_server("/attestation"))
     expect(status).to_contain_text("votre attestation est prête")
+    page.get_by_role("button", name="Obtenir mon attestation").click()
     with page.expect_download() as download_info:
-        page.get_by_role("button", name="Obtenir mon attestation (PDF)").click()
+        page.get_by_role("link", name="Télécharger mon attestation (PDF)").click()
     saved = tmp_path / "attestation.pdf"
     download_info.value.save_as(saved)
 

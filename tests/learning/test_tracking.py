@@ -137,3 +137,34 @@ def test_a_first_heartbeat_for_a_module_never_opened_credits_nothing(app, learne
     with app.app_context(), session_scope() as session:
         assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=T0) == 0
     assert total(app, learner.id) == 0
+
+
+def read_at(app, user_id: int, section: str) -> datetime | None:
+    with app.app_context(), session_scope() as session:
+        row = session.exec(select(SectionProgress).where(SectionProgress.user_id == user_id, SectionProgress.section_id == section)).one()
+        return row.read_at and tracking.as_utc(row.read_at)
+
+
+def test_a_section_counts_as_read_once_its_active_time_reaches_the_rule_over_several_days(app, learner):
+    with app.app_context(), session_scope() as session:
+        tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
+        tracking.record_visit(session, learner.id, "mod", "suite", now=T0)
+    beat(app, learner.id, 20, T0 + timedelta(seconds=20))
+    next_day = T0 + timedelta(days=1)
+    beat(app, learner.id, 9, next_day)
+    with app.app_context(), session_scope() as session:
+        assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", next_day)  # 29 s
+    assert read_at(app, learner.id, "intro") is None
+    beat(app, learner.id, 1, next_day + timedelta(seconds=1))
+    with app.app_context(), session_scope() as session:
+        assert tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", next_day)  # 30 s
+        assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", next_day + timedelta(hours=1))
+    assert read_at(app, learner.id, "intro") == next_day  # the first time only
+    assert read_at(app, learner.id, "suite") is None  # time on another section does not count
+
+
+def test_time_on_a_section_never_shown_marks_nothing(app, learner):
+    beat(app, learner.id, 30, T0)
+    with app.app_context(), session_scope() as session:
+        assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", T0)
+        assert session.exec(select(SectionProgress)).all() == []

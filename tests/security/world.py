@@ -21,7 +21,7 @@ from elearn.network.situations import SituationDraft, submit_situation
 from elearn.reflection import answers, synthesis
 from tests.certificates.support import MEDIA as CERTIFICATE_MEDIA
 from tests.certificates.support import MODULES as CERTIFICATE_MODULES
-from tests.certificates.support import complete_path
+from tests.certificates.support import complete_path, obtain_certificate
 from tests.conftest import FIXTURE_MODULES, add_user, make_test_app
 from tests.reflection.conftest import REFLECTION_MODULES
 
@@ -104,8 +104,7 @@ def _learner_activity(world: World) -> None:
                                      "Des rendez-vous refusés aux patients bénéficiaires de l'AME.")
         answers.share(session, answer)
     complete_path(world.app, world.users["learner"].id)
-    response = learner.post("/attestation")
-    world.certificate_code = re.fullmatch(r"/attestation/(.+)\.pdf", response.headers["Location"]).group(1)
+    world.certificate_code = obtain_certificate(learner)
 
 
 def _shared_objects(world: World) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import html
 
 import pytest
 from sqlmodel import select
@@ -10,7 +10,7 @@ from sqlmodel import select
 from elearn.db import get_engine, session_scope
 from elearn.models import AuditEvent, Certificate, Role
 from elearn.security import ratelimit
-from tests.certificates.support import certificate_app, complete_path, modules_with_example_values
+from tests.certificates.support import BASE_URL, certificate_app, complete_path, modules_with_example_values, obtain_certificate
 from tests.conftest import AuthActions, add_user
 
 
@@ -21,19 +21,12 @@ def app(tmp_path, database_url):
     get_engine(app).dispose()
 
 
-def obtain(client) -> str:
-    """Ask for the certificate; returns its code, taken from the download address."""
-    response = client.post("/attestation")
-    assert response.status_code == 302, response.get_data(as_text=True)
-    return re.fullmatch(r"/attestation/(.+)\.pdf", response.headers["Location"]).group(1)
-
-
 @pytest.fixture
 def code(app, client, auth, learner) -> str:
     """The learner finished the path and obtained the certificate; they are still logged in."""
     complete_path(app, learner.id)
     auth.login(learner.email)
-    return obtain(client)
+    return obtain_certificate(client)
 
 
 def stored(app) -> list[Certificate]:
@@ -41,23 +34,42 @@ def stored(app) -> list[Certificate]:
         return list(session.exec(select(Certificate)))
 
 
-def test_catalog_and_progress_say_what_is_missing(client, auth, learner):
+def test_certificate_and_progress_pages_say_what_is_missing_and_the_catalog_in_one_line(client, auth, learner):
     auth.login(learner.email)
-    for url in ("/modules", "/progression"):
+    for url in ("/attestation", "/progression"):
         page = client.get(url).get_data(as_text=True)
         assert "il vous reste 2 modules à terminer" in page, url
         assert "Agir et orienter</a> (non commencé)" in page
+    catalog = client.get("/modules").get_data(as_text=True)
+    line = catalog[catalog.index('<section class="certificate-line"'):catalog.index("</section>")]
+    assert "Modules terminés : 0 sur 2." in line and 'href="/attestation"' in line
+    assert "il vous reste" not in catalog and catalog.index("certificate-line") < catalog.index("module-list")
 
 
 def test_finished_learner_is_offered_the_certificate(app, client, auth, learner):
     complete_path(app, learner.id)
     auth.login(learner.email)
-    page = client.get("/modules").get_data(as_text=True)
-    assert "votre attestation est prête" in page and "Obtenir mon attestation (PDF)" in page
+    assert "votre attestation est prête" in client.get("/modules").get_data(as_text=True)
+    page = client.get("/attestation").get_data(as_text=True)
+    assert "votre attestation est prête" in page and ">Obtenir mon attestation</button>" in page
+
+
+def test_obtaining_confirms_with_the_code_the_verification_link_and_the_download(app, client, auth, learner):
+    complete_path(app, learner.id)
+    auth.login(learner.email)
+    response = client.post("/attestation")
+    assert response.headers["Location"] == "/attestation"  # not the PDF: a download alone looks like nothing happened
+    page = html.unescape(client.get("/attestation").get_data(as_text=True))
+    (code,) = [c.code for c in stored(app)]
+    assert f"Votre attestation est délivrée. Son code de vérification est {code}" in page
+    assert f'<code class="certificate-code">{code}</code>' in page
+    assert f'<a href="{BASE_URL}/verify/{code}">{BASE_URL}/verify/{code}</a>' in page
+    assert f'href="/attestation/{code}.pdf" download>Télécharger mon attestation (PDF)' in page
+    assert "Obtenir mon attestation" not in page.split("<main", 1)[1]
 
 
 def test_obtaining_twice_gives_the_same_pdf(app, client, code):
-    assert obtain(client) == code and len(stored(app)) == 1
+    assert obtain_certificate(client) == code and len(stored(app)) == 1
     response = client.get(f"/attestation/{code}.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == f'attachment; filename="attestation-{code}.pdf"'
@@ -111,7 +123,8 @@ def test_revoked_certificate_says_so_with_the_date(app, client, auth, learner, a
     auth.logout()
     auth.login(learner.email)
     assert client.get(f"/attestation/{code}.pdf").status_code == 302  # no longer downloadable
-    assert "a été révoquée le" in client.get("/modules").get_data(as_text=True)
+    assert "a été révoquée le" in client.get("/attestation").get_data(as_text=True)
+    assert "Révoquée le" in client.get("/modules").get_data(as_text=True)
 
 
 def test_unknown_code_is_a_404_page(client):

@@ -158,7 +158,7 @@ def test_dates_and_durations_have_an_english_form():
     assert formatting.FORMATTERS["en"]["date"](moment) == "1 March 2026"
     assert formatting.FORMATTERS["fr"]["datetime"](moment) == "1er mars 2026 à 14 h 05"
     assert formatting.FORMATTERS["en"]["datetime"](moment) == "1 March 2026 at 14:05"
-    assert formatting.FORMATTERS["en"]["duration"](30) == "less than a minute"
+    assert formatting.FORMATTERS["en"]["duration"](59) == formatting.FORMATTERS["fr"]["duration"](59) == "0 min"
     assert formatting.FORMATTERS["en"]["duration"](3900) == formatting.FORMATTERS["fr"]["duration"](3900) == "1 h 05 min"
 
 

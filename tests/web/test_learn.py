@@ -8,7 +8,7 @@ from sqlmodel import func, select
 
 from elearn.db import session_scope
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
-from tests.conftest import open_module
+from tests.conftest import add_active_seconds, open_module
 
 QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
 RIGHT = {"q1": "c1", "q2": ["c1", "c2"]}
@@ -139,8 +139,9 @@ def test_progress_page_shows_scores_and_time(app, client, auth, learner):
     open_module(app, learner.id, "premiers-pas")
     client.post(QUIZ, data={**RIGHT, "tentative": 1})
     client.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 15})
+    add_active_seconds(app, learner.id, 120)  # 2 min 15 s: whole minutes, rounded down
     page = html.unescape(client.get("/progression").get_data(as_text=True))
-    assert "Premiers pas" in page and "100 %" in page and "moins d'une minute" in page
+    assert "Premiers pas" in page and "100 %" in page and "2 min" in page and "2 min 15" not in page
 
 
 def test_incomplete_quiz_is_sent_back_with_answers_kept_and_no_attempt_used(app, client, auth, learner):
@@ -172,3 +173,33 @@ def test_finishing_a_completed_module_again_says_nothing_is_left(app, client, au
         client.post(f"/modules/premiers-pas/{section}/suivant")
     page = client.post("/modules/premiers-pas/verifier-ses-acquis/suivant", follow_redirects=True).get_data(as_text=True)
     assert "pas encore terminé" not in html.unescape(page)
+
+
+def test_thirty_seconds_on_a_section_count_it_as_read_and_may_complete_the_module(app, client, auth, learner):
+    auth.login(learner.email)
+    open_module(app, learner.id, "premiers-pas")  # an hour ago: the first heartbeat may credit its 30 s
+    client.post(QUIZ, data={**RIGHT, "tentative": 1})
+    client.post("/modules/premiers-pas/notions/suivant")
+    finish = html.unescape(client.post("/modules/premiers-pas/verifier-ses-acquis/suivant", follow_redirects=True).get_data(as_text=True))
+    assert "la section « Accueil » à lire" in finish
+    assert "Une section compte comme lue après 30 secondes de lecture active sur sa page, quel que soit le lien" in finish
+    section = html.unescape(client.get("/modules/premiers-pas/accueil").get_data(as_text=True))
+    assert "Une section compte comme lue après 30 secondes" in section and "read-state" not in section
+
+    beat = {"module": "premiers-pas", "section": "accueil", "seconds": 30}
+    assert client.post("/activite", json=beat).get_json() == {"credited": 30}  # left by any link, or none
+    assert count(app, ModuleProgress, completed_at=None) == 0  # its last unread section: the module is complete
+    section = html.unescape(client.get("/modules/premiers-pas/accueil").get_data(as_text=True))
+    assert "Section 1 sur 3 · <span class=\"read-state\">lue" in section and "Une section compte comme lue" not in section
+
+
+def test_progress_page_names_each_quiz_and_counts_attempts_per_quiz(app, client, auth, learner):
+    auth.login(learner.email)
+    client.post(QUIZ, data={**WRONG, "tentative": 1})
+    client.post(QUIZ, data={**RIGHT, "tentative": 2})
+    page = html.unescape(client.get("/progression").get_data(as_text=True))
+    detail = page[page.index("Tentatives aux quiz"):]
+    assert "<strong>Quiz de fin de module</strong>" in detail
+    assert "2 tentatives · meilleur score : 100 % (réussi)" in detail
+    assert detail.count("— Quiz de fin de module</span></a>") == 2
+    assert '<td data-label="Quiz réussis">1 sur 1</td>' in page and "Tentatives</th>" not in page

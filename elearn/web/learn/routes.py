@@ -5,12 +5,13 @@ Views stay thin: the rules live in :mod:`elearn.learning`; modules come from the
 
 from __future__ import annotations
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from elearn.content.model import Module, Section
 from elearn.db import get_session
 from elearn.i18n import _
+from elearn.models.base import utcnow
 from elearn.learning import progress as progress_rules
 from elearn.learning import quizzes, tracking
 from elearn.reflection.answers import missing_reflections
@@ -58,7 +59,7 @@ def catalog():
 @login_required
 def module_overview(slug: str):
     module = _module_or_404(slug)
-    return render_template("learn/module.html", module=module, state=state_for(module, with_time=True))
+    return render_template("learn/module.html", module=module, state=state_for(module, with_time=True), read_rule=read_rule())
 
 
 @bp.route("/modules/<slug>/<section_id>")
@@ -93,7 +94,8 @@ def _render_section(
         quiz_selected=selected,
         quiz_missing=missing,
         retake=request.args.get("refaire") or (next(iter(missing)) if missing else None),
-        heartbeat_interval=tracking.HEARTBEAT_INTERVAL_SECONDS,
+        heartbeat_interval=heartbeat_interval(),
+        read_rule=read_rule(),
     )
     return page, 400 if missing else 200
 
@@ -130,7 +132,16 @@ def _explain_what_is_missing(module: Module, state: progress_rules.ModuleState) 
     if missing.reflections:
         items.append(_("les questions de réflexion à compléter (%(count)d)", count=missing.reflections))
     if items:
-        flash(_("Le module n'est pas encore terminé. Il reste : %(items)s.", items=" ; ".join(items)), "warning")
+        message = _("Le module n'est pas encore terminé. Il reste : %(items)s.", items=" ; ".join(items))
+        if missing.sections:
+            message += " " + read_rule()
+        flash(message, "warning")
+
+
+def read_rule() -> str:
+    """The rule that makes a section read, as the learner pages state it."""
+    return _("Une section compte comme lue après %(seconds)d secondes de lecture active sur sa page, quel que soit le lien "
+             "par lequel vous la quittez ; «\u00a0Suivante\u00a0» la compte aussi comme lue aussitôt.", seconds=read_after_seconds())
 
 
 @bp.route("/modules/<slug>/quiz/<quiz_id>", methods=["POST"])
@@ -185,7 +196,7 @@ def quiz_result(slug: str, quiz_id: str, number: int):
         state=state_for(module),
         following=module.sections[index + 1] if index + 1 < len(module.sections) else None,
         same_version=attempt.content_hash == module.content_hash,
-        heartbeat_interval=tracking.HEARTBEAT_INTERVAL_SECONDS,
+        heartbeat_interval=heartbeat_interval(),
     )
 
 
@@ -204,8 +215,21 @@ def heartbeat():
         seconds = int(data.get("seconds", 0))
     except (TypeError, ValueError, OverflowError):
         return jsonify(error=_("durée invalide")), 400
-    credited = tracking.record_heartbeat(get_session(), current_user.id, module.slug, section_id, seconds)
+    db = get_session()
+    credited = tracking.record_heartbeat(db, current_user.id, module.slug, section_id, seconds)
+    if credited and tracking.mark_read_after_active_time(db, current_user.id, module.slug, section_id, utcnow(), read_after_seconds()):
+        _complete_if_due(module)  # the last section read may complete the module, as « Suivante » would
     return jsonify(credited=credited)
+
+
+def read_after_seconds() -> int:
+    """Active seconds after which a section counts as read (tests lower it through the app's config)."""
+    return int(current_app.config.get("SECTION_READ_SECONDS", tracking.READ_AFTER_ACTIVE_SECONDS))
+
+
+def heartbeat_interval() -> int:
+    """Seconds between two heartbeats of activity.js (tests lower it through the app's config)."""
+    return int(current_app.config.get("HEARTBEAT_INTERVAL_SECONDS", tracking.HEARTBEAT_INTERVAL_SECONDS))
 
 
 @bp.route("/progression")
