@@ -20,12 +20,17 @@ import sys
 from flask import Flask
 from flask_login import login_required
 
-from elearn import create_app
+from argon2 import PasswordHasher
+
+from bench.seed import CHEAP_HASH
+from elearn import accounts, create_app
 from elearn.server import ServerOptions, run
 
 CONFIG_VARIABLE = "ELEARN_BENCH_CONFIG"
 EMPTY_PAGE = "/bench/empty"
 EMPTY_LOGGED_IN_PAGE = "/bench/empty-logged-in"
+#: Configuration flag of the benchmark's app: passwords hashed with bench.seed.CHEAP_HASH.
+CHEAP_PASSWORD_HASHING = "BENCH_CHEAP_PASSWORD_HASHING"
 
 
 def bare_app() -> Flask:
@@ -40,7 +45,12 @@ def bare_app() -> Flask:
 
 
 def elearn_app() -> Flask:
-    app = create_app(json.loads(os.environ[CONFIG_VARIABLE]))
+    config = json.loads(os.environ[CONFIG_VARIABLE])
+    if config.pop(CHEAP_PASSWORD_HASHING, False):
+        # The capacity ramp logs thousands of learners in; their passwords were hashed with these
+        # parameters, and the app must not re-hash them with the production ones at each log-in.
+        accounts._hasher = PasswordHasher(**CHEAP_HASH)  # noqa: SLF001 - benchmark app only
+    app = create_app(config)
 
     @app.route(EMPTY_PAGE)
     def empty() -> str:

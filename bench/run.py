@@ -26,10 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cpu, load
-from bench.apps import CONFIG_VARIABLE, EMPTY_LOGGED_IN_PAGE, EMPTY_PAGE
+from bench import capacity, cpu, load
+from bench.apps import CHEAP_PASSWORD_HASHING, CONFIG_VARIABLE, EMPTY_LOGGED_IN_PAGE, EMPTY_PAGE
 from bench.offline import measure_in_subprocess
-from bench.seed import PASSWORD, Target, bench_config, seed
+from bench.seed import PASSWORD, Target, bench_config, seed, seed_capacity_learners
 from elearn.config import PROJECT_ROOT
 from tests import pgserver
 
@@ -177,6 +177,52 @@ def _figure_rows(name: str, figures: load.Figures, clients: int, *, target: bool
     ]
 
 
+# Capacity -------------------------------------------------------------------------------------------
+
+CAPACITY_GOAL = 10_000  # issue #24: concurrently active learners on 2 cores with PostgreSQL
+
+
+def capacity_rows(options: argparse.Namespace, config: dict[str, object], folder: Path) -> list[Row]:
+    """Simulated learners (bench/capacity.py), ramped until p95 passes 200 ms or a request fails."""
+    top = max(level for level in capacity.LEVELS if level <= options.capacity_max)
+    emails, module = seed_capacity_learners(config, top)
+    url = str(config["ELEARN_DATABASE_URL"])
+    database_pid = cpu.postgres_pid(url) if url.startswith("postgresql") else None
+    with served("elearn", {**config, CHEAP_PASSWORD_HASHING: True}, pgserver.free_port(), options.workers, folder / "servers.log") as server:
+        course = _course(config, module)
+        print(f"capacity ramp: {module}, {len(course.sections)} sections of about {course.seconds_per_section:.0f} s, "
+              f"hold {options.capacity_hold:.0f} s per level", flush=True)
+        levels = asyncio.run(capacity.ramp(server.base_url, course, emails, PASSWORD, options.capacity_hold,
+                                           options.capacity_settle, server.pid, database_pid))
+    rows = [
+        Row(f"capacity ramp, {level.learners} learners: req/s, p95, errors, CPU per request (server / PostgreSQL / generator)",
+            f"{level.figures.requests_per_second:.0f} req/s, p95 {level.figures.percentile(0.95):.0f} ms, {level.figures.errors} errors, "
+            f"{level.figures.cpu}", f"p95 < {capacity.P95_LIMIT_MS} ms, 0 errors", bool(level.held))
+        for level in levels
+    ]
+    held = capacity.capacity(levels)
+    ceiling = "" if levels and not levels[-1].held else f" (the ramp stopped at {top}: not the limit)"
+    rows.append(Row(f"capacity: concurrently active learners held {options.capacity_hold:.0f} s{ceiling}", f"{held:,}",
+                    f"≥ {CAPACITY_GOAL:,}", held >= CAPACITY_GOAL))
+    return rows
+
+
+def _course(config: dict[str, object], slug: str) -> capacity.Course:
+    """The module the simulated learners read, from the library as the app loads it."""
+    from elearn import create_app
+    from elearn.db import get_engine
+    from elearn.web.modules import get_library
+
+    app = create_app(config)
+    with app.app_context():
+        module = get_library().get(slug)
+    get_engine(app).dispose()
+    quizzes = {section.id: (section.quizzes[0].id, {q.id: sorted(q.correct_ids) for q in section.quizzes[0].questions})
+               for section in module.sections if section.quizzes}
+    sections = tuple(section.id for section in module.sections)
+    return capacity.Course(module.slug, sections, module.duration_minutes * 60 / len(sections), quizzes)
+
+
 # Offline measurements -------------------------------------------------------------------------------
 
 
@@ -231,7 +277,11 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per scenario")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds not counted before each scenario")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--only", choices=("packages",), help="run only this scenario (no server, no database)")
+    parser.add_argument("--only", choices=("packages", "capacity"),
+                        help="run only this part: packages (no server, no database), or the capacity ramp")
+    parser.add_argument("--capacity-hold", type=float, default=60.0, help="seconds each level of the capacity ramp is held")
+    parser.add_argument("--capacity-settle", type=float, default=20.0, help="seconds each new level settles before the hold")
+    parser.add_argument("--capacity-max", type=int, default=max(capacity.LEVELS), help="learners at most in the ramp")
     return parser.parse_args(argv)
 
 
@@ -260,10 +310,15 @@ def main(argv: list[str] | None = None) -> int:
           f"{options.database}, work folder {folder}", flush=True)
     with database(options.database, folder) as url:
         config = bench_config(folder / "instance", url, MODULES_DIR, MEDIA_DIR)
+        if options.only == "capacity":
+            rows = capacity_rows(options, config, folder)
+            print_table(rows)
+            return 1 if options.strict and any(row.passed is False for row in rows) else 0
         started = time.perf_counter()
         target = seed(config, options.clients)
         print(f"seeded in {time.perf_counter() - started:.0f} s; measuring...", flush=True)
         rows = http_rows(options, config, target, folder)
+        rows += capacity_rows(options, config, folder)
         more, clean = offline_rows(config, target)
     rows += more + package_rows()
     print_table(rows)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from argon2 import PasswordHasher
 from sqlalchemy import insert
 
 from elearn import create_app, migrate
@@ -29,6 +30,11 @@ BULK_MODULES = 3
 FIRST_BULK_ID = 100_000
 BATCH = 5_000
 START = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
+#: The capacity ramp's learners (bench/capacity.py): ids after the bulk ones.
+FIRST_CAPACITY_ID = 200_000
+#: Argon2 parameters of the capacity learners' passwords, which the benchmark's app then uses too
+#: (bench/apps.py): ten thousand log-ins must not each cost a production hash during the ramp.
+CHEAP_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
 @dataclass(frozen=True)
@@ -149,3 +155,21 @@ def _quiz() -> str:
     question = ("### Ce refus est-il discriminatoire ?\n\n- (x) Oui\n  Retour : Exact.\n- ( ) Non\n  Retour : Si.\n\n"
                 "Explication : Le motif n'est pas médical.\n\n")
     return "::: quiz Quiz de fin de module\n" + question * 5 + ":::\n"
+
+
+def seed_capacity_learners(config: dict[str, object], count: int) -> tuple[list[str], str]:
+    """``count`` learners for the capacity ramp, who completed the first module; their e-mails and the
+    module they go on to (the second one, which has quizzes)."""
+    app = create_app(config)
+    migrate.upgrade(get_engine(app))
+    with app.app_context():
+        first, second = get_library().modules()[:2]
+        password_hash = PasswordHasher(**CHEAP_HASH).hash(PASSWORD)
+        engine = get_engine()
+        for start in range(FIRST_CAPACITY_ID, FIRST_CAPACITY_ID + count, BATCH):
+            ids = range(start, min(start + BATCH, FIRST_CAPACITY_ID + count))
+            with engine.begin() as connection:
+                connection.execute(insert(UserTable), [{**_user_row(n), "email": f"lecteur{n}@exemple.fr", "password_hash": password_hash} for n in ids])
+                connection.execute(insert(ModuleProgress), [_progress_row(n, first.slug, first.content_hash, 0) for n in ids])
+    get_engine(app).dispose()
+    return [f"lecteur{n}@exemple.fr" for n in range(FIRST_CAPACITY_ID, FIRST_CAPACITY_ID + count)], second.slug
