@@ -19,6 +19,7 @@ _WEIGHT_RE = re.compile(r"\s*\{\s*poids\s*=\s*([^}]*)\}\s*$", re.IGNORECASE)
 _CHOICE_RE = re.compile(r"^ {0,3}[-*+]\s+([(\[])\s?([xX]?)\s?([)\]])(?:\s+(.*)|\s*)$")
 _FEEDBACK_RE = re.compile(r"^\s+Retour\s*:\s*(.*)$", re.IGNORECASE)
 _EXPLANATION_RE = re.compile(r"^Explication\s*:\s*(.*)$", re.IGNORECASE)
+_OPTIONS_RE = re.compile(r"\s*\{([^{}]*)\}\s*$")
 
 
 @dataclass
@@ -43,6 +44,18 @@ class RawQuestion:
     @property
     def prompt_text(self) -> str:
         return " ".join(part.strip() for part in self.prompt if part.strip())
+
+
+def split_options(title: str) -> tuple[str, str | None]:
+    """``Évaluation {certifiant tirage=10}`` -> (``Évaluation``, ``certifiant tirage=10``).
+
+    The braces at the end of a quiz's opening line carry its mode (see ``docs/authoring.md``);
+    they are judged by ``validate``, never here.
+    """
+    options = _OPTIONS_RE.search(title)
+    if options is None:
+        return title, None
+    return title[: options.start()].strip(), options.group(1).strip()
 
 
 @dataclass

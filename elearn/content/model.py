@@ -62,11 +62,26 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Certifying:
+    """The rules of a certifying quiz (see :mod:`elearn.content.certifying`)."""
+
+    #: Questions drawn for each attempt; None draws the whole pool (in a shuffled order).
+    draw: int | None
+    attempts: int
+    pass_mark: int
+
+
+@dataclass(frozen=True)
 class Quiz:
     id: str
     title: str
     questions: tuple[Question, ...]
     line: int
+    #: None for a practice quiz (retries, correction at once); the rules of a certifying one otherwise.
+    certifying: Certifying | None = None
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
 
 
 @dataclass(frozen=True)
