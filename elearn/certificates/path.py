@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from elearn.content.messages import yaml_detail
+from elearn.satisfaction.surveys import DEFAULT as DEFAULT_SURVEYS
+from elearn.satisfaction.surveys import Surveys, read_items
 
 PATH_FILE = "parcours.yml"
 SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
@@ -23,11 +25,13 @@ SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
 PLACEHOLDER_MARK = "à remplacer"
 
 #: Allowed keys, per level; a dotted name is a nested mapping.
-TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire", "evaluation")
+TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire", "evaluation", "satisfaction")
 ORGANISATION_KEYS = ("nom", "adresse", "numero_declaration")
 SIGNATORY_KEYS = ("nom", "fonction", "signature")
 #: Optional: the positioning test and the final assessment, drawn from one question bank.
 ASSESSMENT_KEYS = ("banque", "positionnement", "finale", "finale_exigee")
+#: Optional: the satisfaction surveys (the shipped default applies without it).
+SATISFACTION_KEYS = ("chaud", "froid", "froid_apres_jours")
 REQUIRED = (
     "titre", "objectifs", "version", "modules",
     "organisme.nom", "organisme.adresse", "organisme.numero_declaration",
@@ -81,6 +85,7 @@ class TrainingPath:
     organisation: Organisation
     signatory: Signatory
     assessment: AssessmentPlan | None = None
+    surveys: Surveys = DEFAULT_SURVEYS
 
 
 def placeholder_keys(path: TrainingPath) -> tuple[str, ...]:
@@ -267,6 +272,24 @@ class _Reader:
             self.problem("evaluation.finale_exigee", "« finale_exigee: true » demande aussi « finale: true ».")
         return plan
 
+    def surveys(self) -> Surveys:
+        """The optional « satisfaction: » mapping; each survey left out keeps the shipped default."""
+        if self.value("satisfaction") is None:
+            return DEFAULT_SURVEYS
+        self.check_keys("satisfaction", SATISFACTION_KEYS)
+        problems: list[str] = []
+        hot = read_items(self.value("satisfaction.chaud"), "satisfaction.chaud", problems) if self.value("satisfaction.chaud") is not None else DEFAULT_SURVEYS.hot
+        cold = read_items(self.value("satisfaction.froid"), "satisfaction.froid", problems) if self.value("satisfaction.froid") is not None else DEFAULT_SURVEYS.cold
+        for problem in problems:
+            self.problem("satisfaction", problem)
+        delay = self.value("satisfaction.froid_apres_jours")
+        if delay is None:
+            delay = DEFAULT_SURVEYS.cold_delay_days
+        elif isinstance(delay, bool) or not isinstance(delay, int) or delay < 1:
+            self.problem("satisfaction.froid_apres_jours", "« satisfaction.froid_apres_jours » doit être un nombre entier de jours, 1 au moins.")
+            delay = DEFAULT_SURVEYS.cold_delay_days
+        return Surveys(hot, cold, delay)
+
     def build(self, media_dir: Path, modules_dir: Path | None = None) -> TrainingPath | None:
         self.check_keys("", TOP_KEYS)
         self.check_keys("organisme", ORGANISATION_KEYS)
@@ -281,5 +304,6 @@ class _Reader:
             ),
             signatory=Signatory(self.text("signataire.nom"), self.text("signataire.fonction"), self.signature(media_dir)),
             assessment=self.assessment(modules_dir),
+            surveys=self.surveys(),
         )
         return None if self.problems else path

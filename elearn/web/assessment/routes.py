@@ -19,6 +19,7 @@ from elearn.i18n import _
 from elearn.learning.progress import Status
 from elearn.web.assessment import bp
 from elearn.web.assessment.context import Assessments, current_assessments
+from elearn.web.assessment.surveys import hot_due
 from elearn.web.learn.helpers import overview
 
 #: Pages of the learn blueprint that show the assessments panel.
@@ -67,14 +68,13 @@ def _assessment_panel() -> dict[str, object]:
     if request.endpoint not in PANEL_PAGES or not current_user.is_authenticated:
         return {}
     found = current_assessments()
-    if found is None:
-        return {}
     panel = []
     for kind in Kind:
-        if found.offers(kind):
+        if found is not None and found.offers(kind):
             standing = found.standing(current_user.id, kind)
             panel.append((kind, standing, why_closed(found, kind, standing)))
-    return {"assessment_panel": panel, "assessment_gain": learner_gain(get_session(), current_user.id)}
+    gain = learner_gain(get_session(), current_user.id) if found is not None else None
+    return {"assessment_panel": panel, "assessment_gain": gain, "hot_survey_due": hot_due()}
 
 
 @bp.route("/<kind>")
@@ -152,6 +152,7 @@ def _render_result(found: Assessments, kind: Kind, standing: rules.Standing, cur
         correction_visible=visible,
         closed_reason=why_closed(found, kind, standing),
         gain=learner_gain(get_session(), current_user.id),
+        hot_survey_due=hot_due(),
     )
 
 
