@@ -26,7 +26,7 @@ from elearn.reporting.filters import ReportFilters
 #: Below this share of right answers after the training, a question « stays missed ».
 STILL_MISSED_BELOW = 50.0
 #: Width of the distribution's bins, in percentage points.
-BIN_WIDTH = 10
+BIN_WIDTH = 20
 
 
 @dataclass

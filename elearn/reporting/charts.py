@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 
-WIDTH = 600
-LABEL_HEIGHT = 22
-BAR_HEIGHT = 18
+WIDTH = 400
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 16
 BAR_GAP = 4
 GROUP_GAP = 14
-LEGEND_HEIGHT = 28
+LEGEND_HEIGHT = 22
 #: Room kept right of the longest bar for its value.
-VALUE_ROOM = 70
+VALUE_ROOM = 56
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class Chart:
 
 
 def render_svg(chart: Chart) -> str:
-    top = LEGEND_HEIGHT if len(chart.series) > 1 else 0
+    top = LEGEND_HEIGHT * len(chart.series) + 4 if len(chart.series) > 1 else 0
     group = LABEL_HEIGHT + len(chart.series) * (BAR_HEIGHT + BAR_GAP) + GROUP_GAP
     height = top + group * len(chart.categories) + 4
     highest = chart.maximum or max((v for s in chart.series for v in s.values if v is not None), default=0) or 1
@@ -79,11 +79,10 @@ def render_svg(chart: Chart) -> str:
         f'<title id="{title_id}">{escape(chart.title)}</title><desc id="{desc_id}">{escape(chart.description)}</desc>',
     ]
     if top:
-        x = 0
-        for index, series in enumerate(chart.series):
-            parts.append(f'<rect class="chart-series-{index}" x="{x}" y="6" width="14" height="14"/>')
-            parts.append(f'<text class="chart-legend" x="{x + 20}" y="18">{escape(series.label)}</text>')
-            x += 30 + 9 * len(series.label)
+        for index, series in enumerate(chart.series):  # one legend line per series: long labels never collide
+            y = 4 + index * LEGEND_HEIGHT
+            parts.append(f'<rect class="chart-series-{index}" x="0" y="{y}" width="14" height="14"/>')
+            parts.append(f'<text class="chart-legend" x="20" y="{y + 12}">{escape(_shorten(series.label))}</text>')
     y = top
     for i, category in enumerate(chart.categories):
         parts.append(f'<text class="chart-label" x="0" y="{y + 16}">{escape(_shorten(category))}</text>')
@@ -99,7 +98,7 @@ def render_svg(chart: Chart) -> str:
     return "".join(parts)
 
 
-def _shorten(text: str, limit: int = 60) -> str:
+def _shorten(text: str, limit: int = 46) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
