@@ -121,7 +121,8 @@ def test_no_correction_is_shown_while_an_attempt_remains(app, client, logged_in)
 
 def test_the_correction_appears_once_the_assessment_is_closed_and_the_certificate_requires_it(app, client, logged_in):
     complete_path(app, logged_in.id)
-    assert "Évaluation finale" in client.get("/attestation").text
+    certificate = client.get("/attestation").text
+    assert "il vous reste à réussir l'" in certificate and 'href="/evaluation/finale"' in certificate
     html, url = _open(client)
     client.post(url, data=_right_answers(app, logged_in.id, 1, right=False))
     _open(client)
