@@ -144,6 +144,8 @@ class QuestionRow:
     right_before: int
     asked_after: int
     right_after: int
+    #: (module slug, section id or None) of the passage that teaches the answer, when the bank says.
+    reference: tuple[str, str | None] | None = None
 
     @staticmethod
     def _rate(right: int, asked: int) -> float | None:
@@ -175,5 +177,5 @@ def question_table(gains: Sequence[LearnerGain], bank: QuestionBank, prompt_text
         before = [g.before_outcome[question.id] for g in gains if question.id in g.before_outcome]
         after = [g.after_outcome[question.id] for g in gains if question.id in g.after_outcome]
         rows.append(QuestionRow(number, question.id, prompt_text(question.prompt_html), len(before), sum(map(bool, before)),
-                                len(after), sum(map(bool, after))))
+                                len(after), sum(map(bool, after)), question.reference))
     return rows

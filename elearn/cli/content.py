@@ -16,7 +16,7 @@ from elearn.config import Settings
 from elearn.content.gift import convert_gift
 from elearn.content.model import Problem
 from elearn.content.parse import display_path, slugify
-from elearn.content.pipeline import check_tree
+from elearn.content.pipeline import check_tree, read_tree
 from elearn.content.scaffold import ScaffoldError, create_module, new_module_path, next_order
 
 SEVERITY_LABELS = {"error": "erreur", "warning": "avertissement"}
@@ -52,7 +52,8 @@ def _bank_problems(modules_dir: Path, media_dir: Path) -> list[Problem]:
         return []
     if path is None or path.assessment is None or not (modules_dir / path.assessment.bank).is_file():
         return []
-    return bank_problems(modules_dir, media_dir, path.assessment.bank, Path.cwd())
+    known = {parsed.slug: [s.id for s in parsed.sections] for parsed in read_tree(modules_dir, media_dir, Path.cwd()).parsed}
+    return bank_problems(modules_dir, media_dir, path.assessment.bank, Path.cwd(), known)
 
 
 @click.command("check")

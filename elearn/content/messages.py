@@ -100,6 +100,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "question_bad_weight": ("error", "poids invalide « {value} » : écrivez par exemple {{poids=2}} (nombre positif)"),
     "choice_empty": ("error", "choix sans texte"),
+    "question_unknown_option": (
+        "error",
+        "option de question inconnue « {option} » entre les accolades (options permises : poids=N, renvoi=module#section)",
+    ),
+    "question_bad_reference": (
+        "error",
+        "renvoi vers un passage inconnu « {target} » : écrivez renvoi=module#section, avec un module et une "
+        "de ses sections qui existent",
+    ),
     # Certifying quizzes: the braces of « ::: quiz Titre {certifiant tirage=15 tentatives=3 seuil=70} »
     "quiz_option_unknown": (
         "error",

@@ -55,6 +55,8 @@ class Question:
     explanation_html: str
     weight: float
     line: int
+    #: (module slug, section id or None): the passage that teaches the answer (``{renvoi=…}``).
+    reference: tuple[str, str | None] | None = None
 
     @property
     def correct_ids(self) -> frozenset[str]:

@@ -19,7 +19,7 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from elearn.content.blocks import RawQuestion
+from elearn.content.blocks import RawQuestion, split_reference
 from elearn.content.certifying import read_options
 from elearn.content.model import Block, Choice, HtmlBlock, Module, Question, Quiz, Reflection, Section
 from elearn.content.parse import ParsedModule, RawBlock, RawPart, RawSection
@@ -203,6 +203,7 @@ class _Renderer:
         return Question(
             question_id, kind, self.inline(raw.prompt_text), choices,
             self._block("\n".join(raw.explanation)), weight, raw.line,
+            split_reference(raw.reference) if raw.reference else None,
         )
 
     def _block(self, text: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from elearn.content.blocks import RawQuestion
+from elearn.content.blocks import RawQuestion, split_reference
 from elearn.content.certifying import read_options
 from elearn.content.messages import problem, quote_list
 from elearn.content.model import Problem
@@ -97,7 +97,7 @@ def validate(
     for section in parsed.sections:
         for part in section.parts:
             if isinstance(part, RawBlock) and part.kind == "quiz":
-                problems += check_quiz(part, parsed.front.get("seuil", DEFAULT_PASS_MARK))
+                problems += check_quiz(part, parsed.front.get("seuil", DEFAULT_PASS_MARK), known_sections)
                 if part.options is not None and not bank:
                     problems.append(problem("certifying_in_module", part.path, part.line))
     images, links = scan(parsed)
@@ -171,7 +171,9 @@ def _section_size(section: RawSection) -> list[Problem]:
     return [problem("empty_section", section.path, section.line, title=section.title)] if empty else []
 
 
-def check_quiz(block: RawBlock, pass_mark: object = DEFAULT_PASS_MARK) -> list[Problem]:
+def check_quiz(
+    block: RawBlock, pass_mark: object = DEFAULT_PASS_MARK, known_sections: Mapping[str, Collection[str]] | None = None
+) -> list[Problem]:
     """A quiz has questions; each has two choices or more, one style, and the right number of correct ones.
 
     The braces of a certifying quiz are checked too: known options, whole numbers in range, and a draw
@@ -184,13 +186,15 @@ def check_quiz(block: RawBlock, pass_mark: object = DEFAULT_PASS_MARK) -> list[P
         problems.append(problem("quiz_draw_too_large", block.path, block.line, draw=rules.draw, count=len(block.questions)))
     if not block.questions:
         return [*problems, problem("quiz_no_question", block.path, block.line)]
-    return problems + [p for question in block.questions for p in check_question(question, block.path)]
+    return problems + [p for question in block.questions for p in check_question(question, block.path, known_sections)]
 
 
-def check_question(question: RawQuestion, path: str) -> list[Problem]:
+def check_question(question: RawQuestion, path: str, known_sections: Mapping[str, Collection[str]] | None = None) -> list[Problem]:
     prompt = _short(question.prompt_text)
     line = question.line
-    problems: list[Problem] = []
+    problems: list[Problem] = [problem("question_unknown_option", path, line, option=o) for o in question.unknown_options]
+    if question.reference is not None and not _reference_exists(question.reference, known_sections):
+        problems.append(problem("question_bad_reference", path, line, target=question.reference))
     if not prompt:
         problems.append(problem("question_empty", path, line))
     if question.weight is not None and not _positive_number(question.weight):
@@ -209,6 +213,14 @@ def check_question(question: RawQuestion, path: str) -> list[Problem]:
     elif styles == {"radio"} and correct > 1:
         problems.append(problem("question_many_correct", path, line, prompt=prompt, count=correct))
     return problems
+
+
+def _reference_exists(target: str, known: Mapping[str, Collection[str]] | None) -> bool:
+    """Well formed, and naming an existing module and section when the modules are known."""
+    slug, section = split_reference(target)
+    if not VALID_ID_RE.match(slug) or (section is not None and not VALID_ID_RE.match(section)):
+        return False
+    return known is None or (slug in known and (section is None or section in known[slug]))
 
 
 def _short(text: str, limit: int = 60) -> str:

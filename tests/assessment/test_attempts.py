@@ -8,9 +8,20 @@ import re
 import pytest
 from sqlmodel import select
 
-from elearn.db import session_scope
+from elearn.db import get_engine, session_scope
 from elearn.models import AssessmentAttempt
-from tests.assessment.conftest import complete_path
+from tests.assessment.conftest import assessment_modules, complete_path
+from tests.certificates.support import MEDIA
+from tests.conftest import make_test_app
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
+    """SQLite and PostgreSQL: closing an attempt once rests on the database's conditional update."""
+    app = make_test_app(tmp_path, ELEARN_DATABASE_URL=database_url, ELEARN_MODULES_DIR=str(assessment_modules(tmp_path)),
+                        ELEARN_MEDIA_DIR=str(MEDIA))
+    yield app
+    get_engine(app).dispose()
 
 
 @pytest.fixture(autouse=True)

@@ -70,6 +70,7 @@ def test_a_trainer_sees_their_group_gain_and_the_per_question_table_only(app, cl
     assert "progression médiane (points)" in page and "+67" in page
     assert 'role="img"' in page and "Données du graphique (tableau)" in page
     assert "Première question" in page and "Quatrième question" in page
+    assert 'href="/trainer/apercu/premiers-pas/accueil"' in page  # the passage that teaches question 1
     auth.logout()
     auth.login("nantes@exemple.fr")
     other = text(client.get("/trainer/resultats?group=Atelier+Lyon"))  # a trainer cannot widen their scope

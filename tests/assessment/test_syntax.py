@@ -66,6 +66,19 @@ def test_the_checker_explains_every_mistake_in_the_braces(tmp_path, opening, exp
     assert any(expected in message for message in _messages(tmp_path, opening)), _messages(tmp_path, opening)
 
 
+def test_a_question_names_the_passage_that_teaches_it(tmp_path):
+    file = _module(tmp_path, "{certifiant}")
+    file.write_text(file.read_text(encoding="utf-8").replace("### Première ?", "### Première ? {poids=2 renvoi=definition#loi-2008}")
+                    .replace("### Seconde ?", "### Seconde ? {renvoi=definition#inconnue pois=3}"), encoding="utf-8")
+    known = {"definition": ["loi-2008"]}
+    messages = [p.message for p in bank_problems(tmp_path, tmp_path, "_banque.md", known_sections=known)]
+    assert any("renvoi vers un passage inconnu « definition#inconnue »" in m for m in messages), messages
+    assert any("option de question inconnue « pois=3 »" in m for m in messages), messages
+    assert len(messages) == 2
+    first = render(parse_module(file)).quizzes[0].questions[0]
+    assert (first.weight, first.reference) == (2.0, ("definition", "loi-2008"))
+
+
 def test_a_bank_needs_only_a_title_and_exactly_one_quiz(tmp_path):
     file = _module(tmp_path, "{certifiant}")
     assert bank_problems(tmp_path, tmp_path, "_banque.md") == []
