@@ -1,7 +1,8 @@
 """Who may receive the certificate, what is still missing, and the facts a certificate records.
 
 The rule: every module the path requires is completed (its completion is recorded once all sections
-are read and every quiz passed, see :mod:`elearn.learning.progress`). The catalog and the progress
+are read and every quiz passed, see :mod:`elearn.learning.progress`), and, when ``parcours.yml`` says
+so (``evaluation.finale_exigee``), the final assessment is passed. The catalog and the progress
 page call :func:`certificate_status`; issuing calls :func:`attendance` for the printed facts.
 """
 
@@ -18,7 +19,11 @@ from elearn.certificates.credential import ModuleRecord
 from elearn.certificates.path import TrainingPath
 from elearn.learning.progress import ModuleState, Status, learner_overview
 from elearn.learning.tracking import as_utc
-from elearn.models import Certificate, User
+from elearn.i18n import _
+from elearn.models import AssessmentAttempt, Certificate, User
+
+#: The stored kind of final-assessment attempts (``elearn.assessment.attempts.Kind.FINAL``).
+FINAL_KIND = "finale"
 
 if TYPE_CHECKING:
     from elearn.content.library import ModuleLibrary
@@ -31,6 +36,8 @@ class MissingModule:
     slug: str
     title: str
     status_label: str
+    #: True for the path's final assessment, which is no module (see :func:`final_assessment_missing`).
+    assessment: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +113,7 @@ def certificate_status(
     states = _required_states(session, user, library, path, states)
     missing = tuple(
         MissingModule(s.module.slug, s.module.title, s.status.label) for s in states if s.status is not Status.COMPLETED
-    )
+    ) + final_assessment_missing(session, user.id, path)  # type: ignore[arg-type]
     existing = certificates_of(session, user.id, path.version)  # type: ignore[arg-type]
     valid = next((c for c in existing if c.revoked_at is None), None)
     return CertificateStatus(
@@ -116,6 +123,21 @@ def certificate_status(
         revoked=existing[0] if existing and valid is None else None,
         problems=path_problems(path, library),
     )
+
+
+def final_assessment_missing(session: Session, user_id: int, path: TrainingPath) -> tuple[MissingModule, ...]:
+    """The final assessment, when ``parcours.yml`` makes the certificate require it and it is not passed yet."""
+    plan = path.assessment
+    if plan is None or not plan.final_required:
+        return ()
+    passed = session.exec(
+        select(AssessmentAttempt.id).where(
+            AssessmentAttempt.user_id == user_id,
+            AssessmentAttempt.kind == FINAL_KIND,
+            col(AssessmentAttempt.passed).is_(True),
+        )
+    ).first()
+    return () if passed is not None else (MissingModule(FINAL_KIND, _("Évaluation finale"), _("à réussir"), assessment=True),)
 
 
 def attendance(session: Session, user: User, library: ModuleLibrary, path: TrainingPath) -> Attendance:

@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 
 from elearn.content.messages import yaml_detail
+from elearn.satisfaction.surveys import DEFAULT as DEFAULT_SURVEYS
+from elearn.satisfaction.surveys import Surveys, read_items
 
 PATH_FILE = "parcours.yml"
 SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
@@ -23,9 +25,13 @@ SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
 PLACEHOLDER_MARK = "à remplacer"
 
 #: Allowed keys, per level; a dotted name is a nested mapping.
-TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire")
+TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire", "evaluation", "satisfaction")
 ORGANISATION_KEYS = ("nom", "adresse", "numero_declaration")
 SIGNATORY_KEYS = ("nom", "fonction", "signature")
+#: Optional: the positioning test and the final assessment, drawn from one question bank.
+ASSESSMENT_KEYS = ("banque", "positionnement", "finale", "finale_exigee")
+#: Optional: the satisfaction surveys (the shipped default applies without it).
+SATISFACTION_KEYS = ("chaud", "froid", "froid_apres_jours")
 REQUIRED = (
     "titre", "objectifs", "version", "modules",
     "organisme.nom", "organisme.adresse", "organisme.numero_declaration",
@@ -53,6 +59,22 @@ class Signatory:
 
 
 @dataclass(frozen=True)
+class AssessmentPlan:
+    """The path's assessments (« evaluation: » in parcours.yml), all drawn from the question bank ``bank``.
+
+    The positioning test comes before module 1 and never conditions anything; the final assessment
+    comes after the last module, is certifying, and the certificate requires it passed when
+    ``final_required``.
+    """
+
+    #: File name of the question bank, in the modules folder (« _evaluation.md »).
+    bank: str
+    positioning: bool
+    final: bool
+    final_required: bool
+
+
+@dataclass(frozen=True)
 class TrainingPath:
     """The path as configured: a new ``version`` means learners get a new certificate."""
 
@@ -62,6 +84,8 @@ class TrainingPath:
     required_modules: tuple[str, ...]
     organisation: Organisation
     signatory: Signatory
+    assessment: AssessmentPlan | None = None
+    surveys: Surveys = DEFAULT_SURVEYS
 
 
 def placeholder_keys(path: TrainingPath) -> tuple[str, ...]:
@@ -96,11 +120,11 @@ def load_path(modules_dir: Path, media_dir: Path) -> TrainingPath | None:
     file = Path(modules_dir) / PATH_FILE
     if not file.is_file():
         return None
-    return parse_path(file.read_text(encoding="utf-8"), Path(media_dir))
+    return parse_path(file.read_text(encoding="utf-8"), Path(media_dir), Path(modules_dir))
 
 
-def parse_path(text: str, media_dir: Path) -> TrainingPath:
-    """Parse and check the text of ``parcours.yml``."""
+def parse_path(text: str, media_dir: Path, modules_dir: Path | None = None) -> TrainingPath:
+    """Parse and check the text of ``parcours.yml``; ``modules_dir`` is where the question bank must be."""
     try:
         data, lines = _read_yaml(text)
     except yaml.YAMLError as error:
@@ -113,9 +137,10 @@ def parse_path(text: str, media_dir: Path) -> TrainingPath:
     except RecursionError as error:
         raise PathConfigError([f"{PATH_FILE} : YAML trop imbriqué pour être lu."]) from error
     if not isinstance(data, dict):
-        raise PathConfigError([f"{PATH_FILE} : le fichier doit contenir les clés {', '.join(TOP_KEYS)}."])
+        required = ", ".join(dict.fromkeys(key.split(".")[0] for key in REQUIRED))
+        raise PathConfigError([f"{PATH_FILE} : le fichier doit contenir les clés {required}."])
     reader = _Reader(data, lines)
-    path = reader.build(media_dir)
+    path = reader.build(media_dir, modules_dir)
     if reader.problems:
         raise PathConfigError(reader.problems)
     return path  # type: ignore[return-value]
@@ -220,7 +245,52 @@ class _Reader:
             self.problem("signataire.signature", f"image de signature introuvable : media/{name}.")
         return name
 
-    def build(self, media_dir: Path) -> TrainingPath | None:
+    def flag(self, key: str) -> bool:
+        value = self.value(key)
+        if value is not None and not isinstance(value, bool):
+            self.problem(key, f"« {key} » doit valoir true ou false.")
+        return value is True
+
+    def assessment(self, modules_dir: Path | None) -> AssessmentPlan | None:
+        """The optional « evaluation: » mapping: a bank file beside the modules and three switches."""
+        if self.value("evaluation") is None:
+            return None
+        self.check_keys("evaluation", ASSESSMENT_KEYS)
+        bank = self.text("evaluation.banque")
+        if self.value("evaluation.banque") is None:
+            self.problem("evaluation", "clé obligatoire manquante « evaluation.banque » (le fichier de la banque de questions).")
+        elif bank and ("/" in bank or "\\" in bank or not bank.startswith("_") or not bank.endswith(".md")):
+            self.problem(
+                "evaluation.banque",
+                f"« {bank} » : indiquez un fichier .md du dossier des modules dont le nom commence par « _ », "
+                "par exemple _evaluation.md (sans « _ », il serait lu comme un module).",
+            )
+        elif bank and modules_dir is not None and not (modules_dir / bank).is_file():
+            self.problem("evaluation.banque", f"banque de questions introuvable : {bank} (cherchée dans le dossier des modules).")
+        plan = AssessmentPlan(bank, self.flag("evaluation.positionnement"), self.flag("evaluation.finale"), self.flag("evaluation.finale_exigee"))
+        if plan.final_required and not plan.final:
+            self.problem("evaluation.finale_exigee", "« finale_exigee: true » demande aussi « finale: true ».")
+        return plan
+
+    def surveys(self) -> Surveys:
+        """The optional « satisfaction: » mapping; each survey left out keeps the shipped default."""
+        if self.value("satisfaction") is None:
+            return DEFAULT_SURVEYS
+        self.check_keys("satisfaction", SATISFACTION_KEYS)
+        problems: list[str] = []
+        hot = read_items(self.value("satisfaction.chaud"), "satisfaction.chaud", problems) if self.value("satisfaction.chaud") is not None else DEFAULT_SURVEYS.hot
+        cold = read_items(self.value("satisfaction.froid"), "satisfaction.froid", problems) if self.value("satisfaction.froid") is not None else DEFAULT_SURVEYS.cold
+        for problem in problems:
+            self.problem("satisfaction", problem)
+        delay = self.value("satisfaction.froid_apres_jours")
+        if delay is None:
+            delay = DEFAULT_SURVEYS.cold_delay_days
+        elif isinstance(delay, bool) or not isinstance(delay, int) or delay < 1:
+            self.problem("satisfaction.froid_apres_jours", "« satisfaction.froid_apres_jours » doit être un nombre entier de jours, 1 au moins.")
+            delay = DEFAULT_SURVEYS.cold_delay_days
+        return Surveys(hot, cold, delay)
+
+    def build(self, media_dir: Path, modules_dir: Path | None = None) -> TrainingPath | None:
         self.check_keys("", TOP_KEYS)
         self.check_keys("organisme", ORGANISATION_KEYS)
         self.check_keys("signataire", SIGNATORY_KEYS)
@@ -233,5 +303,7 @@ class _Reader:
                 self.text("organisme.nom"), self.text("organisme.adresse"), self.text("organisme.numero_declaration")
             ),
             signatory=Signatory(self.text("signataire.nom"), self.text("signataire.fonction"), self.signature(media_dir)),
+            assessment=self.assessment(modules_dir),
+            surveys=self.surveys(),
         )
         return None if self.problems else path

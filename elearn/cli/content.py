@@ -10,6 +10,8 @@ from pathlib import Path
 
 import click
 
+from elearn.assessment.bank import bank_problems
+from elearn.certificates.path import PathConfigError, load_path
 from elearn.config import Settings
 from elearn.content.gift import convert_gift
 from elearn.content.gift_export import export_gift
@@ -40,6 +42,21 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'s' if count > 1 else ''}"
 
 
+def _bank_problems(modules_dir: Path, media_dir: Path) -> list[Problem]:
+    """The problems of the question bank that ``parcours.yml`` names, if it names one that exists.
+
+    A broken ``parcours.yml`` is ``elearn certificates check``'s to report; here it only hides the bank.
+    """
+    try:
+        path = load_path(modules_dir, media_dir)
+    except PathConfigError:
+        return []
+    if path is None or path.assessment is None or not (modules_dir / path.assessment.bank).is_file():
+        return []
+    known = {parsed.slug: [s.id for s in parsed.sections] for parsed in read_tree(modules_dir, media_dir, Path.cwd()).parsed}
+    return bank_problems(modules_dir, media_dir, path.assessment.bank, Path.cwd(), known)
+
+
 @click.command("check")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.option("--media", "media_dir", type=click.Path(path_type=Path), help="Dossier des médias (défaut : media/ à côté).")
@@ -52,7 +69,7 @@ def check_command(path: Path | None, media_dir: Path | None, strict: bool) -> No
     single = path.is_file() or (path / "index.md").is_file()
     modules_dir = path.parent if single else path
     media_dir = media_dir or _default_media_dir(modules_dir)
-    problems = check_tree(modules_dir, media_dir, Path.cwd())
+    problems = check_tree(modules_dir, media_dir, Path.cwd()) + _bank_problems(modules_dir, media_dir)
     if single:
         shown = display_path(path, Path.cwd())
         problems = [p for p in problems if p.path == shown or p.path.startswith(shown + "/")]

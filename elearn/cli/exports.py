@@ -5,15 +5,19 @@ from __future__ import annotations
 import getpass
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from elearn.certificates.path import PathConfigError, load_path
 from elearn.db import session_scope
 from elearn.reporting.catalog import current_catalog
 from elearn.reporting.exports import Dataset, ExportError, ExportFormat, ExportRequest, start_export
 from elearn.reporting.filters import LearnerStatus, parse_filters
+from elearn.satisfaction.surveys import DEFAULT as DEFAULT_SURVEYS
+from elearn.satisfaction.surveys import Surveys
 
 #: Base of xAPI activity ids when ELEARN_BASE_URL is not set (same default as printed reset links).
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -29,6 +33,15 @@ def system_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError, ImportError):
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else ""
+
+
+def _surveys() -> Surveys:
+    """The path's questionnaires (their question texts label the satisfaction rows); the default without a path."""
+    try:
+        path = load_path(Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
+    except PathConfigError:
+        path = None
+    return path.surveys if path is not None else DEFAULT_SURVEYS
 
 
 @click.command("export")
@@ -49,7 +62,7 @@ def system_user() -> str:
 @with_appcontext
 def export(fmt: str, dataset: str, date_from: str, date_to: str, module: str, status: str, profession: str,
            group: str, search: str, dates: str, output: str | None) -> None:
-    """Export completion records or the attendance log as csv-fr, csv, xlsx, jsonl or xapi."""
+    """Export completion records, the attendance log, knowledge gain or satisfaction as csv-fr, csv, xlsx, jsonl or xapi."""
     filters, errors = parse_filters(
         {"from": date_from, "to": date_to, "module": module, "status": status, "profession": profession, "q": search,
          "group": group}
@@ -58,7 +71,7 @@ def export(fmt: str, dataset: str, date_from: str, date_to: str, module: str, st
         raise click.UsageError(" ".join(errors))
     if fmt == ExportFormat.XLSX.value and output is None and sys.stdout.isatty():
         raise click.UsageError("Un classeur XLSX ne s'affiche pas dans un terminal : précisez -o FICHIER.xlsx.")
-    request = ExportRequest(Dataset(dataset), ExportFormat(fmt), filters, iso_dates=dates == "iso")
+    request = ExportRequest(Dataset(dataset), ExportFormat(fmt), filters, iso_dates=dates == "iso", surveys=_surveys())
     with session_scope() as session:
         try:
             started = start_export(

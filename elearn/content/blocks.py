@@ -15,10 +15,13 @@ from elearn.content.model import Problem
 Lines = list[tuple[int, str]]
 
 _QUESTION_RE = re.compile(r"^###(?!#)(.*)$")
-_WEIGHT_RE = re.compile(r"\s*\{\s*poids\s*=\s*([^}]*)\}\s*$", re.IGNORECASE)
+#: ``{poids=2 renvoi=definition#loi-2008}`` at the end of a question: every word in the braces is key=value.
+_QUESTION_OPTIONS_RE = re.compile(r"\s*\{((?:\s*[\w-]+\s*=\s*[^\s{}=]*\s*)+)\}\s*$")
+_OPTION_RE = re.compile(r"([\w-]+)\s*=\s*([^\s{}=]*)")
 _CHOICE_RE = re.compile(r"^ {0,3}[-*+]\s+([(\[])\s?([xX]?)\s?([)\]])(?:\s+(.*)|\s*)$")
 _FEEDBACK_RE = re.compile(r"^\s+Retour\s*:\s*(.*)$", re.IGNORECASE)
 _EXPLANATION_RE = re.compile(r"^Explication\s*:\s*(.*)$", re.IGNORECASE)
+_OPTIONS_RE = re.compile(r"\s*\{([^{}]*)\}\s*$")
 
 
 @dataclass
@@ -37,12 +40,28 @@ class RawQuestion:
     prompt: list[str]
     weight: str | None
     choices: list[RawChoice] = field(default_factory=list)
+    #: ``renvoi=module#section``: the passage that teaches the answer (the trainer's results link to it).
+    reference: str | None = None
+    #: Options of the braces this syntax does not know, reported by ``validate``.
+    unknown_options: list[str] = field(default_factory=list)
     explanation: list[str] = field(default_factory=list)
     in_explanation: bool = False
 
     @property
     def prompt_text(self) -> str:
         return " ".join(part.strip() for part in self.prompt if part.strip())
+
+
+def split_options(title: str) -> tuple[str, str | None]:
+    """``Évaluation {certifiant tirage=10}`` -> (``Évaluation``, ``certifiant tirage=10``).
+
+    The braces at the end of a quiz's opening line carry its mode (see ``docs/authoring.md``);
+    they are judged by ``validate``, never here.
+    """
+    options = _OPTIONS_RE.search(title)
+    if options is None:
+        return title, None
+    return title[: options.start()].strip(), options.group(1).strip()
 
 
 @dataclass
@@ -70,10 +89,23 @@ def parse_quiz(lines: Lines, path: str, problems: list[Problem]) -> list[RawQues
 
 
 def _new_question(number: int, heading: str) -> RawQuestion:
-    weight = _WEIGHT_RE.search(heading)
-    if weight:
-        heading = heading[: weight.start()]
-    return RawQuestion(number, [heading.strip()], weight.group(1).strip() if weight else None)
+    braces = _QUESTION_OPTIONS_RE.search(heading)
+    options: dict[str, str] = {}
+    unknown: list[str] = []
+    if braces:
+        heading = heading[: braces.start()]
+        for key, value in _OPTION_RE.findall(braces.group(1)):
+            if key.lower() in ("poids", "renvoi"):
+                options[key.lower()] = value.strip()
+            else:
+                unknown.append(f"{key}={value}")
+    return RawQuestion(number, [heading.strip()], options.get("poids"), reference=options.get("renvoi"), unknown_options=unknown)
+
+
+def split_reference(target: str) -> tuple[str, str | None]:
+    """``definition#loi-2008`` -> (``definition``, ``loi-2008``); a module alone has no section."""
+    slug, _, section = target.partition("#")
+    return slug, section or None
 
 
 def _add_to_question(question: RawQuestion, number: int, text: str) -> bool:

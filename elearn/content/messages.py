@@ -104,6 +104,46 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     ),
     "question_bad_weight": ("error", "poids invalide « {value} » : écrivez par exemple {{poids=2}} (nombre positif)"),
     "choice_empty": ("error", "choix sans texte"),
+    "question_unknown_option": (
+        "error",
+        "option de question inconnue « {option} » entre les accolades (options permises : poids=N, renvoi=module#section)",
+    ),
+    "question_bad_reference": (
+        "error",
+        "renvoi vers un passage inconnu « {target} » : écrivez renvoi=module#section, avec un module et une "
+        "de ses sections qui existent",
+    ),
+    # Certifying quizzes: the braces of « ::: quiz Titre {certifiant tirage=15 tentatives=3 seuil=70} »
+    "quiz_option_unknown": (
+        "error",
+        "option de quiz inconnue « {option} » entre les accolades (options permises : {allowed})",
+    ),
+    "quiz_options_not_certifying": (
+        "error",
+        "les accolades « {{{options}}} » ne valent que pour un quiz certifiant : écrivez « certifiant » "
+        "entre les accolades, ou retirez-les pour un quiz d'entraînement",
+    ),
+    "quiz_option_bad_int": ("error", "« {option}={value} » : {option} doit être un nombre entier {constraint}"),
+    "quiz_option_twice": ("error", "l'option « {option} » est écrite deux fois entre les accolades"),
+    "quiz_draw_too_large": (
+        "error",
+        "tirage={draw}, mais le quiz n'a que {count} question(s) : le tirage ne peut pas dépasser le nombre "
+        "de questions de la banque",
+    ),
+    "certifying_in_module": (
+        "error",
+        "un quiz certifiant ne se place pas dans un module (les quiz de module restent des quiz "
+        "d'entraînement) : mettez-le dans la banque d'évaluation déclarée dans parcours.yml",
+    ),
+    "bank_quiz_count": (
+        "error",
+        "la banque d'évaluation doit contenir un seul quiz, certifiant (trouvé : {count})",
+    ),
+    "bank_not_certifying": (
+        "error",
+        "le quiz de la banque d'évaluation doit être certifiant : écrivez par exemple "
+        "« ::: quiz Évaluation {{certifiant tirage=15 tentatives=3 seuil=70}} »",
+    ),
     "quiz_unexpected_line": (
         "error",
         "ligne inattendue dans le quiz : après les choix viennent seulement « Explication : … » "

@@ -55,10 +55,22 @@ class Question:
     explanation_html: str
     weight: float
     line: int
+    #: (module slug, section id or None): the passage that teaches the answer (``{renvoi=…}``).
+    reference: tuple[str, str | None] | None = None
 
     @property
     def correct_ids(self) -> frozenset[str]:
         return frozenset(c.id for c in self.choices if c.correct)
+
+
+@dataclass(frozen=True)
+class Certifying:
+    """The rules of a certifying quiz (see :mod:`elearn.content.certifying`)."""
+
+    #: Questions drawn for each attempt; None draws the whole pool (in a shuffled order).
+    draw: int | None
+    attempts: int
+    pass_mark: int
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,11 @@ class Quiz:
     title: str
     questions: tuple[Question, ...]
     line: int
+    #: None for a practice quiz (retries, correction at once); the rules of a certifying one otherwise.
+    certifying: Certifying | None = None
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
 
 
 @dataclass(frozen=True)

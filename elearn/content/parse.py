@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from elearn.content.blocks import RawQuestion, RawReflection, parse_quiz, parse_reflection
+from elearn.content.blocks import RawQuestion, RawReflection, parse_quiz, parse_reflection, split_options
 from elearn.content.messages import problem, quote_list, yaml_detail
 from elearn.content.model import Problem
 
@@ -55,6 +55,8 @@ class RawBlock:
     line: int
     path: str
     lines: Lines = field(default_factory=list)
+    #: The ``{…}`` options of a quiz's opening line (certifying mode), unjudged; None when absent.
+    options: str | None = None
     questions: list[RawQuestion] = field(default_factory=list)
     reflection: RawReflection | None = None
 
@@ -327,7 +329,10 @@ class _BodyParser:
             kind = "?"
         elif kind in INTERACTIVE_KINDS and self.section is None:
             self.parsed.problems.append(problem("block_outside_section", self.path, number, kind=kind))
-        self.block = RawBlock(kind, title, number, self.path)
+        options = None
+        if kind == "quiz":
+            title, options = split_options(title)
+        self.block = RawBlock(kind, title, number, self.path, options=options)
 
     def _close_block(self, unclosed: bool) -> None:
         block = self.block

@@ -19,7 +19,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
-from elearn.content.blocks import RawQuestion
+from elearn.content.blocks import RawQuestion, split_reference
+from elearn.content.certifying import read_options
 from elearn.content.model import Block, Choice, HtmlBlock, Module, Question, Quiz, Reflection, Section
 from elearn.content.parse import ParsedModule, RawBlock, RawPart, RawSection
 from elearn.content.refs import DECORATIVE_CLASS, internal_target, media_kind, media_name
@@ -177,7 +178,9 @@ class _Renderer:
     def _interactive(self, block: RawBlock, block_id: str) -> Quiz | Reflection | None:
         if block.kind == "quiz":
             questions = tuple(self._question(q, f"q{n}") for n, q in enumerate(block.questions, start=1))
-            return Quiz(block_id, french_spacing(block.title) if block.title else block.title, questions, block.line)
+            title = french_spacing(block.title) if block.title else block.title
+            rules, _ = read_options(block.options, _int(self.parsed.front, "seuil", DEFAULT_PASS_MARK) or DEFAULT_PASS_MARK)
+            return Quiz(block_id, title, questions, block.line, rules)
         if block.reflection is None:
             return None
         guidance = "\n".join(block.reflection.guidance)
@@ -200,6 +203,7 @@ class _Renderer:
         return Question(
             question_id, kind, self.inline(raw.prompt_text), choices,
             self._block("\n".join(raw.explanation)), weight, raw.line,
+            split_reference(raw.reference) if raw.reference else None,
         )
 
     def _block(self, text: str) -> str:

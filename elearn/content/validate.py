@@ -12,10 +12,12 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from elearn.content.blocks import RawQuestion
+from elearn.content.blocks import RawQuestion, split_reference
+from elearn.content.certifying import read_options
 from elearn.content.messages import problem, quote_list
 from elearn.content.model import Problem
 from elearn.content.parse import VALID_ID_RE, ParsedModule, RawBlock, RawSection, RawText
+from elearn.content.render import DEFAULT_PASS_MARK
 from elearn.content.refs import ImageRef, LinkRef, media_kind, media_name, scan, script_links
 
 LONG_SECTION_WORDS = 1500
@@ -74,23 +76,31 @@ FRONT_KEYS: tuple[Key, ...] = (
     Key("mots_cles", False, _optional_list, "les mots-clés"),
 )
 ALLOWED_KEYS = tuple(key.name for key in FRONT_KEYS)
+#: The question bank of a path is no module: it needs a title, nothing else.
+BANK_REQUIRED_KEYS = ("titre",)
 
 
 def validate(
-    parsed: ParsedModule, media_dir: Path, known_sections: Mapping[str, Collection[str]] | None = None
+    parsed: ParsedModule,
+    media_dir: Path,
+    known_sections: Mapping[str, Collection[str]] | None = None,
+    bank: bool = False,
 ) -> list[Problem]:
     """All problems of one module: its syntax problems plus every rule below, sorted by place.
 
     ``known_sections`` maps every module's slug to its section ids; without it, links to other modules
-    are not checked (a module checked alone cannot know them).
+    are not checked (a module checked alone cannot know them). ``bank``: the file is the path's question
+    bank (``parcours.yml``), the one place a certifying quiz belongs; its header needs only a title.
     """
     problems = list(parsed.problems)
-    problems += check_front_matter(parsed)
+    problems += check_front_matter(parsed, required=BANK_REQUIRED_KEYS if bank else None)
     problems += check_structure(parsed)
     for section in parsed.sections:
         for part in section.parts:
             if isinstance(part, RawBlock) and part.kind == "quiz":
-                problems += check_quiz(part)
+                problems += check_quiz(part, parsed.front.get("seuil", DEFAULT_PASS_MARK), known_sections)
+                if part.options is not None and not bank:
+                    problems.append(problem("certifying_in_module", part.path, part.line))
     images, links = scan(parsed)
     problems += [p for image in images if (p := check_media(image, media_dir)) is not None]
     local = {section.id for section in parsed.sections}
@@ -114,8 +124,11 @@ def check_level_one_headings(parsed: ParsedModule) -> list[Problem]:
     return problems
 
 
-def check_front_matter(parsed: ParsedModule) -> list[Problem]:
-    """Unknown, missing and ill-typed keys of the YAML header (none when the header is unreadable)."""
+def check_front_matter(parsed: ParsedModule, required: Collection[str] | None = None) -> list[Problem]:
+    """Unknown, missing and ill-typed keys of the YAML header (none when the header is unreadable).
+
+    ``required``: the keys that must be present, when not those of a module.
+    """
     if not parsed.front_readable:
         return []  # the parser already reported why the header could not be read
     path, front, lines = parsed.front_path, parsed.front, parsed.front_lines
@@ -130,7 +143,8 @@ def check_front_matter(parsed: ParsedModule) -> list[Problem]:
             name, _, constraint = failure.partition(":")
             problems.append(problem(name, path, line, key=key, constraint=constraint, value=_show(value)))
     for spec in FRONT_KEYS:
-        if spec.required and spec.name not in front:
+        needed = spec.required if required is None else spec.name in required
+        if needed and spec.name not in front:
             problems.append(problem("front_missing_key", path, parsed.front_line, key=spec.name, meaning=spec.meaning))
     prerequisites = front.get("prerequis")
     if isinstance(prerequisites, list) and parsed.slug in prerequisites:
@@ -174,17 +188,30 @@ def _section_size(section: RawSection) -> list[Problem]:
     return [problem("empty_section", section.path, section.line, title=section.title)] if empty else []
 
 
-def check_quiz(block: RawBlock) -> list[Problem]:
-    """A quiz has questions; each has two choices or more, one style, and the right number of correct ones."""
+def check_quiz(
+    block: RawBlock, pass_mark: object = DEFAULT_PASS_MARK, known_sections: Mapping[str, Collection[str]] | None = None
+) -> list[Problem]:
+    """A quiz has questions; each has two choices or more, one style, and the right number of correct ones.
+
+    The braces of a certifying quiz are checked too: known options, whole numbers in range, and a draw
+    no larger than the pool.
+    """
+    default = pass_mark if isinstance(pass_mark, int) and not isinstance(pass_mark, bool) else DEFAULT_PASS_MARK
+    rules, mistakes = read_options(block.options, default)
+    problems = [problem(m.key, block.path, block.line, **m.fields) for m in mistakes]
+    if rules is not None and rules.draw is not None and block.questions and rules.draw > len(block.questions):
+        problems.append(problem("quiz_draw_too_large", block.path, block.line, draw=rules.draw, count=len(block.questions)))
     if not block.questions:
-        return [problem("quiz_no_question", block.path, block.line)]
-    return [p for question in block.questions for p in check_question(question, block.path)]
+        return [*problems, problem("quiz_no_question", block.path, block.line)]
+    return problems + [p for question in block.questions for p in check_question(question, block.path, known_sections)]
 
 
-def check_question(question: RawQuestion, path: str) -> list[Problem]:
+def check_question(question: RawQuestion, path: str, known_sections: Mapping[str, Collection[str]] | None = None) -> list[Problem]:
     prompt = _short(question.prompt_text)
     line = question.line
-    problems: list[Problem] = []
+    problems: list[Problem] = [problem("question_unknown_option", path, line, option=o) for o in question.unknown_options]
+    if question.reference is not None and not _reference_exists(question.reference, known_sections):
+        problems.append(problem("question_bad_reference", path, line, target=question.reference))
     if not prompt:
         problems.append(problem("question_empty", path, line))
     if question.weight is not None and not _positive_number(question.weight):
@@ -203,6 +230,14 @@ def check_question(question: RawQuestion, path: str) -> list[Problem]:
     elif styles == {"radio"} and correct > 1:
         problems.append(problem("question_many_correct", path, line, prompt=prompt, count=correct))
     return problems
+
+
+def _reference_exists(target: str, known: Mapping[str, Collection[str]] | None) -> bool:
+    """Well formed, and naming an existing module and section when the modules are known."""
+    slug, section = split_reference(target)
+    if not VALID_ID_RE.match(slug) or (section is not None and not VALID_ID_RE.match(section)):
+        return False
+    return known is None or (slug in known and (section is None or section in known[slug]))
 
 
 def _short(text: str, limit: int = 60) -> str:

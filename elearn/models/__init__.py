@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from elearn.models.assessment import AssessmentAttempt, SurveyResponse
 from elearn.models.audit import AuditEvent
 from elearn.models.certificate import Certificate
 from elearn.models.operations import HealthProbe
@@ -14,6 +15,7 @@ from elearn.models.user import PasswordResetRequest, PasswordResetToken, Role, T
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AssessmentAttempt", "SurveyResponse",
     "ActiveTime",
     "ActivityClock",
     "ModuleProgress",

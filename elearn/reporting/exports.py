@@ -34,6 +34,10 @@ from elearn.reporting.catalog import Catalog
 from elearn.reporting.cells import protect_formula
 from elearn.reporting.filters import ReportFilters
 from elearn.reporting.moments import iso_moment
+from elearn.reporting.outcomes import KNOWLEDGE_COLUMNS, knowledge_rows
+from elearn.satisfaction.aggregates import SATISFACTION_COLUMNS, satisfaction_rows
+from elearn.satisfaction.surveys import DEFAULT as DEFAULT_SURVEYS
+from elearn.satisfaction.surveys import Surveys
 from elearn.reporting.records import (
     ATTENDANCE_COLUMNS,
     COMPLETION_COLUMNS,
@@ -55,14 +59,30 @@ class Dataset(LabelledEnum):
 
     COMPLETIONS = "completions", N_("Suivi des modules")
     ATTENDANCE = "attendance", N_("Relevé de connexion")
+    KNOWLEDGE = "knowledge", N_("Acquis avant-après")
+    SATISFACTION = "satisfaction", N_("Satisfaction (anonyme)")
 
     @property
     def file_stem(self) -> str:
-        return "suivi-formation" if self is Dataset.COMPLETIONS else "releve-connexion"
+        return {
+            "completions": "suivi-formation", "attendance": "releve-connexion", "knowledge": "acquis-avant-apres",
+            "satisfaction": "satisfaction",
+        }[self.value]
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return COMPLETION_COLUMNS if self is Dataset.COMPLETIONS else ATTENDANCE_COLUMNS
+        return {
+            "completions": COMPLETION_COLUMNS, "attendance": ATTENDANCE_COLUMNS, "knowledge": KNOWLEDGE_COLUMNS,
+            "satisfaction": SATISFACTION_COLUMNS,
+        }[self.value]
+
+    @property
+    def has_xapi(self) -> bool:
+        """Module completions and assessment scores have xAPI statements; the attendance log has none."""
+        return self in XAPI_DATASETS
+
+
+XAPI_DATASETS = (Dataset.COMPLETIONS, Dataset.KNOWLEDGE)
 
 
 class ExportFormat(LabelledEnum):
@@ -108,13 +128,18 @@ class ExportRequest:
     format: ExportFormat
     filters: ReportFilters
     iso_dates: bool = False
+    #: The path's questionnaires, for the satisfaction dataset's question texts.
+    surveys: Surveys = DEFAULT_SURVEYS
 
     def check(self) -> None:
-        if self.format is ExportFormat.XAPI and self.dataset is not Dataset.COMPLETIONS:
-            raise ExportError(_("Le format xAPI ne s'applique qu'au suivi des modules."))
+        if self.format is ExportFormat.XAPI and not self.dataset.has_xapi:
+            raise ExportError(_("Le format xAPI ne s'applique qu'au suivi des modules et aux acquis."))
 
     def filename(self, today: date) -> str:
-        stem = "xapi-statements" if self.format is ExportFormat.XAPI else self.dataset.file_stem
+        if self.format is ExportFormat.XAPI:
+            stem = "xapi-statements" if self.dataset is Dataset.COMPLETIONS else "xapi-scored"
+        else:
+            stem = self.dataset.file_stem
         return f"{stem}-{today.isoformat()}.{self.format.extension}"
 
 
@@ -268,6 +293,10 @@ def _rows(session: Session, request: ExportRequest, catalog: Catalog) -> Iterato
     """The dataset's rows, values in the order of its columns."""
     if request.dataset is Dataset.COMPLETIONS:
         return completion_rows(session, request.filters, catalog)
+    if request.dataset is Dataset.KNOWLEDGE:
+        return knowledge_rows(session, request.filters, catalog)
+    if request.dataset is Dataset.SATISFACTION:
+        return satisfaction_rows(session, request.filters, catalog, request.surveys)
     return attendance_rows(session, request.filters, catalog)
 
 
@@ -275,7 +304,8 @@ def export_chunks(session: Session, request: ExportRequest, catalog: Catalog, ct
     """The export's content. Lazy: nothing is read from the database before the first chunk is asked."""
     columns, fmt = request.dataset.columns, request.format
     if fmt is ExportFormat.XAPI:
-        yield from _text_chunks(json_array_blocks(xapi.statements(session, request.filters, ctx)))
+        chosen = xapi.statements if request.dataset is Dataset.COMPLETIONS else xapi.scored_statements
+        yield from _text_chunks(json_array_blocks(chosen(session, request.filters, ctx)))
     elif fmt is ExportFormat.XLSX:
         yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.french_label, request.iso_dates)
     elif fmt is ExportFormat.JSONL:

@@ -1,11 +1,13 @@
 """Completion records as xAPI 1.0.3 statements, for learning record stores.
 
-Three kinds of statement, with the ADL verbs:
+Four kinds of statement, with the ADL verbs:
 
 - ``completed`` a module (result: completion, success and score when the module has quizzes, duration =
   active time on the module);
 - ``passed`` / ``failed`` a quiz attempt (result: score scaled/raw/min/max, success, completion);
-- ``experienced`` a module on a given day (result: duration = active time that day).
+- ``experienced`` a module on a given day (result: duration = active time that day);
+- ``scored`` an attempt at the path's positioning test or final assessment (result: score, completion,
+  and success for the final assessment, which has a pass mark); the « Acquis » export sends these.
 
 Statement ids are UUIDs derived (uuid5) from what the statement is about, so exporting twice yields the
 same ids and a learning record store recognises statements it already holds. The actor is identified by
@@ -33,7 +35,7 @@ from urllib.parse import quote
 from sqlalchemy import func, null
 from sqlmodel import Session, col, select
 
-from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, User
+from elearn.models import ActiveTime, AssessmentAttempt, ModuleProgress, QuizAttempt, User
 from elearn.reporting.catalog import Catalog
 from elearn.reporting.conditions import day_in_period, learner_conditions, moment_in_period
 from elearn.reporting.durations import iso8601
@@ -48,7 +50,10 @@ VERBS = {
     "passed": ("http://adlnet.gov/expapi/verbs/passed", "a réussi"),
     "failed": ("http://adlnet.gov/expapi/verbs/failed", "a échoué à"),
     "experienced": ("http://adlnet.gov/expapi/verbs/experienced", "a suivi"),
+    "scored": ("http://adlnet.gov/expapi/verbs/scored", "a obtenu un score à"),
 }
+#: The path's assessments (``AssessmentAttempt.kind``) and their names in statements.
+ASSESSMENT_NAMES = {"positionnement": "Test de positionnement", "finale": "Évaluation finale"}
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
 ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
 
@@ -134,6 +139,22 @@ class StatementContext:
             found = self._shapes[key] = Shape(
                 f'"verb": {_json(verb(verb_name))}, "object": {_json(obj)}, "result": ',
                 f', "context": {_json(context)}, "timestamp": "',
+            )
+        return found
+
+    def assessment_shape(self, kind: str) -> Shape:
+        """Verb ``scored`` and the path's assessment ``kind`` as object."""
+        key = ("scored", "evaluation", kind)
+        found = self._shapes.get(key)
+        if found is None:
+            obj = {
+                "objectType": "Activity",
+                "id": f"{self.root}/evaluation/{quote(kind)}",
+                "definition": {"name": {"fr-FR": ASSESSMENT_NAMES.get(kind, kind)}, "type": ASSESSMENT_TYPE},
+            }
+            found = self._shapes[key] = Shape(
+                f'"verb": {_json(verb("scored"))}, "object": {_json(obj)}, "result": ',
+                f', "context": {_json(CONTEXT)}, "timestamp": "',
             )
         return found
 
@@ -259,6 +280,26 @@ def experienced_statements(session: Session, filters: ReportFilters, ctx: Statem
         statement_id = ctx.statement_id(f"experienced/{user_id}/{slug}/{day.isoformat()}")
         yield _statement(statement_id, ctx.actor(user_id, name, email), ctx.shape("experienced", slug),
                          f'{{"duration": "{iso8601(seconds)}"}}', last or datetime.combine(day, time(0)))
+
+
+def scored_statements(session: Session, filters: ReportFilters, ctx: StatementContext) -> Iterator[str]:
+    """One ``scored`` statement per closed attempt at the path's assessments, in the period if any."""
+    attempt = AssessmentAttempt
+    statement = select(
+        *_actor_columns(ctx), col(attempt.kind), col(attempt.attempt_number), col(attempt.points),
+        col(attempt.max_points), col(attempt.passed), col(attempt.submitted_at),
+    ).select_from(attempt)
+    statement = _learners(statement, col(attempt.user_id), filters, ctx)
+    statement = statement.where(col(attempt.submitted_at).is_not(None), *moment_in_period(col(attempt.submitted_at), filters))
+    order = (col(User.id), col(attempt.submitted_at))
+    for user_id, name, email, kind, number, points, maximum, passed, at in stream(session, statement.order_by(*order)):
+        result = '{"completion": true'
+        if passed is not None:
+            result += f', "success": {"true" if passed else "false"}'
+        if maximum and maximum > 0:
+            result += f', "score": {score(float(points), float(maximum))}'
+        yield _statement(ctx.statement_id(f"scored/{user_id}/{kind}/{number}"), ctx.actor(user_id, name, email),
+                         ctx.assessment_shape(kind), result + "}", at)
 
 
 def statements(session: Session, filters: ReportFilters, ctx: StatementContext) -> Iterator[str]:

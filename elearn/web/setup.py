@@ -113,9 +113,9 @@ def nav_items(app: Flask) -> list[tuple[str, str, set[str]]]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from elearn.web import admin, auth, learn, network, public, trainer
+    from elearn.web import admin, assessment, auth, learn, network, public, trainer
 
-    for blueprint in (public.bp, auth.bp, learn.bp, network.bp, trainer.bp, admin.bp):
+    for blueprint in (public.bp, auth.bp, learn.bp, assessment.bp, network.bp, trainer.bp, admin.bp):
         app.register_blueprint(blueprint)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from elearn.certificates.path import PathConfigError, load_path, parse_path, placeholder_keys
@@ -47,7 +49,7 @@ def test_several_problems_are_reported_together_with_lines():
         .replace("media/signature.svg", "media/absente.png")
     )
     found = problems(text)
-    assert "parcours.yml, ligne 2 : clé inconnue « titres » (clés permises : titre, objectifs, version, modules, organisme, signataire)." in found
+    assert "parcours.yml, ligne 2 : clé inconnue « titres » (clés permises : titre, objectifs, version, modules, organisme, signataire, evaluation, satisfaction)." in found
     assert "parcours.yml : clé obligatoire manquante « titre »." in found
     assert "parcours.yml, ligne 7 : « modules » cite deux fois le module « reperer »." in found
     assert any(p.endswith("clé inconnue « organisme.siret » (clés permises : nom, adresse, numero_declaration).") for p in found)
@@ -90,3 +92,27 @@ def test_values_left_from_the_example_are_found_in_any_case_and_unicode_form(tmp
     path = load_path(modules_with_example_values(tmp_path), MEDIA)
     assert placeholder_keys(path) == ("organisme.nom", "signataire.fonction")
     assert placeholder_keys(load_path(MODULES, MEDIA)) == ()
+
+
+@pytest.mark.parametrize(
+    ("evaluation", "expected"),
+    [
+        ("evaluation:\n  positionnement: true\n", "clé obligatoire manquante « evaluation.banque »"),
+        ("evaluation:\n  banque: evaluation.md\n", "dont le nom commence par « _ »"),
+        ("evaluation:\n  banque: _absente.md\n", "banque de questions introuvable : _absente.md"),
+        ("evaluation:\n  banque: _evaluation.md\n  finale: oui\n", "« evaluation.finale » doit valoir true ou false."),
+        ("evaluation:\n  banque: _evaluation.md\n  finale_exigee: true\n", "« finale_exigee: true » demande aussi « finale: true »."),
+        ("evaluation:\n  banque: _evaluation.md\n  rattrapage: true\n", "clé inconnue « evaluation.rattrapage »"),
+    ],
+)
+def test_the_assessments_are_optional_and_checked(evaluation, expected):
+    text = (MODULES / "parcours.yml").read_text(encoding="utf-8")
+    assert parse_path(text, MEDIA).assessment is None
+    with pytest.raises(PathConfigError) as error:
+        parse_path(text + evaluation, MEDIA, Path("modules"))
+    assert any(expected in problem for problem in error.value.problems), error.value.problems
+
+
+def test_the_shipped_path_declares_both_assessments():
+    plan = load_path(Path("modules"), Path("media")).assessment
+    assert plan is not None and plan.positioning and plan.final and plan.final_required

@@ -60,6 +60,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "learn.certificate": MEMBERS,
     "learn.obtain_certificate": MEMBERS,
     "learn.certificate_pdf": OWNER,
+    # Assessments and surveys: any account may take them; an attempt is its owner's alone.
+    "assessment.landing": MEMBERS,
+    "assessment.start": MEMBERS,
+    "assessment.attempt": OWNER,
+    "assessment.submit": OWNER,
+    "assessment.survey": MEMBERS,
     # Vigilance network: anyone logged in may share a situation; only trainers read and publish them.
     "network.index": MEMBERS,
     "network.submit": MEMBERS,
@@ -83,6 +89,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "trainer.change_synthesis_item": TRAINERS,
     "trainer.synthesis_markdown": TRAINERS,
     "trainer.synthesis_pdf": TRAINERS,
+    "trainer.outcomes_page": TRAINERS,
     # Administration.
     "admin.index": ADMINS,
     "admin.dashboard": ADMINS,
@@ -142,6 +149,7 @@ def url_for_rule(rule: Rule, world: World) -> str:
         "item_id": world.synthesis_item_id,
         "token": world.reset_token,
         "lang": "en",
+        "kind": "chaud" if rule.endpoint == "assessment.survey" else "finale",
         "dataset": "completions",
         "fmt": "csv",
         "filename": "signature.svg" if rule.endpoint == "media" else "css/elearn.css",

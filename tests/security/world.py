@@ -22,6 +22,7 @@ from elearn.reflection import answers, synthesis
 from tests.certificates.support import MEDIA as CERTIFICATE_MEDIA
 from tests.certificates.support import MODULES as CERTIFICATE_MODULES
 from tests.certificates.support import complete_path, obtain_certificate
+from tests.assessment.conftest import BANK as ASSESSMENT_BANK
 from tests.conftest import FIXTURE_MODULES, add_user, make_test_app
 from tests.reflection.conftest import REFLECTION_MODULES
 
@@ -68,6 +69,10 @@ def modules_folder(root: Path) -> Path:
         module = target / name
         text = module.read_text(encoding="utf-8")
         module.write_text(re.sub(r"^ordre: (\d+)$", lambda m: f"ordre: {int(m[1]) + shift}", text, flags=re.M), encoding="utf-8")
+    # The path's assessments, without making the certificate depend on the final one.
+    shutil.copy(ASSESSMENT_BANK, target / "_evaluation.md")
+    with (target / "parcours.yml").open("a", encoding="utf-8") as parcours:
+        parcours.write("evaluation:\n  banque: _evaluation.md\n  positionnement: true\n  finale: true\n")
     return target
 
 
@@ -105,6 +110,7 @@ def _learner_activity(world: World) -> None:
         answers.share(session, answer)
     complete_path(world.app, world.users["learner"].id)
     world.certificate_code = obtain_certificate(learner)
+    assert learner.post("/evaluation/finale/commencer").status_code == 302  # final assessment attempt 1, open
 
 
 def _shared_objects(world: World) -> None:

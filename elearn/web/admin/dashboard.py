@@ -13,10 +13,12 @@ from flask import render_template
 from elearn.db import get_session
 from elearn.i18n import _
 from elearn.reporting.queries import dashboard as dashboard_figures
+from elearn.reporting.timeline import completions_by_month
 from elearn.web.admin import bp
 from elearn.web.admin.certificates import example_keys
 from elearn.web.admin.reports import catalog, read_filters
 from elearn.web.certificates import path_or_problems
+from elearn.web.outcomes import activity_charts, outcomes
 
 
 def period_presets(today: date) -> list[tuple[str, date | None, date | None]]:
@@ -36,9 +38,12 @@ def dashboard():
     filters = read_filters(today.replace(month=1, day=1), today)
     figures = dashboard_figures(get_session(), filters, catalog())
     path, _problems = path_or_problems()
+    results = outcomes(filters, catalog())
     return render_template(
         "admin/dashboard.html",
         figures=figures,
+        charts=activity_charts(figures, completions_by_month(get_session(), filters)) + results.charts,
+        results=results,
         filters=filters,
         presets=period_presets(today),
         example_keys=example_keys(path),

@@ -10,6 +10,7 @@ from elearn.reporting.exports import Dataset, ExportError, ExportFormat, ExportR
 from elearn.reporting.filters import parse_filters
 from elearn.web.admin import bp
 from elearn.web.admin.reports import catalog, filter_choices, read_filters
+from elearn.web.certificates import path_or_problems
 
 TABULAR_FORMATS = [f for f in ExportFormat if f is not ExportFormat.XAPI]
 
@@ -39,7 +40,9 @@ def export_download(dataset: str, fmt: str):
         for error in errors:
             flash(error, "error")
         return redirect(url_for("admin.exports"))
-    export_request = ExportRequest(Dataset(dataset), ExportFormat(fmt), filters, request.args.get("dates") == "iso")
+    path, _problems = path_or_problems()
+    export_request = ExportRequest(Dataset(dataset), ExportFormat(fmt), filters, request.args.get("dates") == "iso",
+                                   **({"surveys": path.surveys} if path else {}))
     try:
         export = start_export(
             get_session(),
