@@ -25,7 +25,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
 from elearn.certificates.credential import CertificateData
-from elearn.formatting import date_fr, format_duration, french_spacing
+from elearn.formatting import date_fr, format_duration, french_spacing, percent
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "certificates"
 OVERRIDE_DIR = "certificates"
@@ -51,14 +51,6 @@ class _LocalFetcher(URLFetcher):
 def template_dirs(instance_dir: Path) -> list[Path]:
     """Where templates are looked up, first match wins: the administrator's override, then the default."""
     return [Path(instance_dir) / OVERRIDE_DIR, DEFAULT_TEMPLATE_DIR]
-
-
-def percent(value: float | None) -> str:
-    """« 87,5 % » / « 100 % »; « — » for a module without quiz."""
-    if value is None:
-        return "—"
-    text = f"{value:.1f}".removesuffix(".0").replace(".", ",")
-    return f"{text}\u00a0%"
 
 
 def _date_fr(value: datetime) -> Markup:

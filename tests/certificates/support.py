@@ -60,3 +60,12 @@ def modules_with_example_values(tmp_path: Path) -> Path:
     text = text.replace("fonction: directrice", 'fonction: "Fonction du signataire (a\u0300 remplacer)"')  # à typed as a + ◌̀
     parcours.write_text(text, encoding="utf-8")
     return modules
+
+
+def modules_with_rule(tmp_path: Path, rule: str) -> Path:
+    """A copy of the fixture modules whose parcours.yml ends with ``rule`` (a ``temps_actif_minimum`` block)."""
+    modules = tmp_path / "modules-rule"
+    shutil.copytree(MODULES, modules)
+    parcours = modules / "parcours.yml"
+    parcours.write_text(parcours.read_text(encoding="utf-8") + rule, encoding="utf-8")
+    return modules

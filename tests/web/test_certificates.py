@@ -10,13 +10,16 @@ from sqlmodel import select
 from elearn.db import get_engine, session_scope
 from elearn.models import AuditEvent, Certificate, Role
 from elearn.security import ratelimit
-from tests.certificates.support import certificate_app, complete_path, modules_with_example_values
+from tests.certificates.support import certificate_app, complete_path, modules_with_example_values, modules_with_rule
 from tests.conftest import AuthActions, add_user
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    app = certificate_app(tmp_path, ELEARN_DATABASE_URL=database_url)
+def app(request, tmp_path, database_url):
+    """The certificate app; a test parametrises it indirectly with a ``temps_actif_minimum`` block to add."""
+    rule = getattr(request, "param", None)
+    modules = {"ELEARN_MODULES_DIR": str(modules_with_rule(tmp_path, rule))} if rule else {}
+    app = certificate_app(tmp_path, ELEARN_DATABASE_URL=database_url, **modules)
     yield app
     get_engine(app).dispose()
 
@@ -54,6 +57,30 @@ def test_finished_learner_is_offered_the_certificate(app, client, auth, learner)
     auth.login(learner.email)
     page = client.get("/modules").get_data(as_text=True)
     assert "votre attestation est prête" in page and "Obtenir mon attestation (PDF)" in page
+
+
+TWO_HOURS = "temps_actif_minimum:\n  parcours: 2 h\n  modules:\n    agir: 1 h\n"
+
+
+@pytest.mark.parametrize("app", [TWO_HOURS], indirect=True)
+def test_finished_learner_below_the_minimum_is_told_the_reading_time_left(app, client, auth, learner):
+    complete_path(app, learner.id)  # 93 min 30 s of active time: 26 min 30 s short of 2 h
+    auth.login(learner.email)
+    for url in ("/modules", "/progression", "/attestation"):
+        page = client.get(url).get_data(as_text=True)
+        assert "il vous reste environ 27 min de lecture active" in page, url
+        assert "environ 7 min dans le module «&nbsp;Agir et orienter&nbsp;»" in page, url
+        assert "Obtenir mon attestation (PDF)" not in page, url
+    refused = client.post("/attestation", follow_redirects=True).get_data(as_text=True)
+    assert "il reste environ 27 min de lecture active" in refused and stored(app) == []
+
+
+@pytest.mark.parametrize("app", [TWO_HOURS], indirect=True)
+def test_admin_reads_the_minimum_in_the_path_summary(client, auth, admin):
+    auth.login(admin.email)
+    page = client.get("/admin/certificates").get_data(as_text=True)
+    assert "ensemble du parcours&nbsp;: 2 h 00 min" in page
+    assert "module «&nbsp;Agir et orienter&nbsp;»&nbsp;: 1 h 00 min" in page
 
 
 def test_obtaining_twice_gives_the_same_pdf(app, client, code):

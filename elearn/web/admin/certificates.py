@@ -12,6 +12,7 @@ from sqlmodel import col, or_, select
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from elearn.certificates.active_time import rule_lines
 from elearn.certificates.errors import CertificateError
 from elearn.i18n import _, _l
 from elearn.certificates.issue import (
@@ -27,6 +28,7 @@ from elearn.db import get_session
 from elearn.models import Certificate, User
 from elearn.web.admin import bp
 from elearn.web.certificates import issuer, path_or_problems, pdf_response
+from elearn.web.modules import get_library
 
 LIST_LIMIT = 200
 
@@ -62,7 +64,13 @@ def certificates():
     rows = get_session().exec(statement.order_by(col(Certificate.issued_at).desc()).limit(LIST_LIMIT)).all()
     path, problems = path_or_problems()
     return render_template(
-        "admin/certificates.html", rows=rows, query=query, path=path, problems=problems, example_keys=example_keys(path)
+        "admin/certificates.html",
+        rows=rows,
+        query=query,
+        path=path,
+        problems=problems,
+        example_keys=example_keys(path),
+        active_time_rule=rule_lines(path, get_library()) if path else [],
     )
 
 
