@@ -22,6 +22,9 @@ PATH_FILE = "parcours.yml"
 SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
 #: What the shipped parcours.yml writes in every value the organisation must replace (casefolded).
 PLACEHOLDER_MARK = "à remplacer"
+#: A certificate's ``signature_image`` when the signature was uploaded on the Organisation page (stored
+#: in the database), not a file of the media folder.
+UPLOADED_SIGNATURE = "organisation:signature.png"
 
 #: Allowed keys, per level; a dotted name is a nested mapping.
 TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire", "temps_actif_minimum")
@@ -108,7 +111,12 @@ def placeholder_keys(path: TrainingPath) -> tuple[str, ...]:
         "signataire.nom": path.signatory.name,
         "signataire.fonction": path.signatory.role,
     }
-    return tuple(key for key, value in values.items() if PLACEHOLDER_MARK in unicodedata.normalize("NFC", value).casefold())
+    return tuple(key for key, value in values.items() if is_placeholder(value))
+
+
+def is_placeholder(value: str) -> bool:
+    """True when ``value`` still holds the shipped example's « à remplacer » mark (any case or Unicode form)."""
+    return PLACEHOLDER_MARK in unicodedata.normalize("NFC", value).casefold()
 
 
 class PathConfigError(Exception):

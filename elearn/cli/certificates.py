@@ -22,6 +22,7 @@ from elearn.certificates.issue import Issuer, find_certificate, issue_certificat
 from elearn.certificates.path import PathConfigError, TrainingPath, load_path, placeholder_keys
 from elearn.certificates.verify import verify_pdf
 from elearn.db import session_scope
+from elearn.organisation.identity import current_identity, with_identity
 from elearn.web.modules import get_library
 
 
@@ -89,8 +90,9 @@ def issue(email: str) -> None:
     if not base_url:
         raise click.UsageError("Définissez ELEARN_BASE_URL (adresse publique du site) : elle est imprimée sur l'attestation.")
     path = _path()
-    issuer = Issuer(path, get_library(), signing.load_or_create_private_key(_instance()), base_url.rstrip("/"))
     with session_scope() as session:
+        path = with_identity(path, current_identity(session, path))
+        issuer = Issuer(path, get_library(), signing.load_or_create_private_key(_instance()), base_url.rstrip("/"))
         user = find_user_by_email(session, email)
         if user is None:
             raise click.ClickException(f"Aucun compte avec l'adresse {email}.")

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
 from elearn.models.certificate import Certificate
+from elearn.models.organisation import OrganisationProfile
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
@@ -20,6 +21,7 @@ __all__ = [
     "SectionProgress",
     "AuditEvent",
     "Certificate",
+    "OrganisationProfile",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
     "RateLimitCounter",

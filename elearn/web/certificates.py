@@ -18,6 +18,7 @@ from elearn.certificates.path import PathConfigError, TrainingPath, load_path
 from elearn.db import get_session
 from elearn.learning.progress import ModuleState
 from elearn.models import Certificate, User
+from elearn.organisation.identity import Identity, current_identity, with_identity
 from elearn.web.modules import get_library
 
 log = logging.getLogger("elearn")
@@ -57,17 +58,30 @@ def base_url() -> str:
     return (current_app.config.get("ELEARN_BASE_URL") or request.url_root).rstrip("/")
 
 
+def identity() -> Identity:
+    """The organisation's identity in force (Administration › Organisation over parcours.yml)."""
+    path, _ = path_or_problems()
+    return current_identity(get_session(), path)
+
+
 def issuer(path: TrainingPath) -> Issuer:
-    return Issuer(path, get_library(), signing.load_or_create_private_key(instance_dir()), base_url())
+    """Issues from ``path`` with the organisation's identity in force."""
+    in_force = with_identity(path, current_identity(get_session(), path))
+    return Issuer(in_force, get_library(), signing.load_or_create_private_key(instance_dir()), base_url())
 
 
 def pdf_response(certificate: Certificate) -> Response:
     """The certificate as a PDF download, rendered from its stored, signed credential."""
     # Imported here: WeasyPrint costs each worker about 70 MB and 0.8 s, paid by its first PDF only.
-    from elearn.certificates.pdf import render_pdf
+    from elearn.certificates.pdf import Artwork, render_pdf
 
+    organisation = identity()
     content = render_pdf(
-        certificate_data(certificate), certificate.credential, instance_dir(), Path(current_app.config["ELEARN_MEDIA_DIR"])
+        certificate_data(certificate),
+        certificate.credential,
+        instance_dir(),
+        Path(current_app.config["ELEARN_MEDIA_DIR"]),
+        Artwork(organisation.signature_png, organisation.logo_png),
     )
     response = Response(content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="attestation-{certificate.code}.pdf"'

@@ -247,20 +247,20 @@ def test_after_erasure_the_certificate_stays_valid_without_the_holders_name(app,
     assert certificate.revoked_at is None
 
 
-EXAMPLE_WARNING = "Les coordonnées de l'organisme dans modules/parcours.yml sont encore celles de l'exemple"
+EXAMPLE_WARNING = "L'organisme n'est pas entièrement renseigné"
 
 
-def test_admin_is_warned_while_parcours_yml_holds_example_values(tmp_path):
+def test_admin_is_told_what_is_missing_while_parcours_yml_holds_example_values(tmp_path):
     app = certificate_app(tmp_path, ELEARN_MODULES_DIR=str(modules_with_example_values(tmp_path)))
     add_user(app, "admin@exemple.fr", Role.ADMIN)
     client = app.test_client()
     AuthActions(client).login("admin@exemple.fr")
-    for url in ("/admin/dashboard", "/admin/certificates"):
+    for url in ("/admin/dashboard", "/admin/certificates", "/admin/organisation"):
         page = client.get(url).get_data(as_text=True)
-        assert EXAMPLE_WARNING in page and "<code>organisme.nom</code>, <code>signataire.fonction</code>" in page, url
+        assert EXAMPLE_WARNING in page and "Nom de l&#39;organisme, Fonction du ou de la signataire." in page, url
     client.get("/langue/en")
     english = client.get("/admin/dashboard").get_data(as_text=True)
-    assert "The organisation's details in modules/parcours.yml are still the example's" in english
+    assert "The organisation's details are incomplete" in english
     assert EXAMPLE_WARNING not in english
 
 

@@ -23,11 +23,11 @@ from elearn.certificates.issue import (
     reissue_certificate,
     revoke_certificate,
 )
-from elearn.certificates.path import TrainingPath, placeholder_keys
 from elearn.db import get_session
 from elearn.models import Certificate, User
 from elearn.web.admin import bp
-from elearn.web.certificates import issuer, path_or_problems, pdf_response
+from elearn.organisation.identity import TEXT_FIELDS
+from elearn.web.certificates import identity, issuer, path_or_problems, pdf_response
 from elearn.web.modules import get_library
 
 LIST_LIMIT = 200
@@ -42,9 +42,9 @@ class ReasonForm(FlaskForm):
     )
 
 
-def example_keys(path: TrainingPath | None) -> tuple[str, ...]:
-    """Keys of parcours.yml still holding the shipped example's values (``admin/_example_values.html``)."""
-    return placeholder_keys(path) if path is not None else ()
+def missing_identity() -> list[str]:
+    """Labels of the organisation's required values still empty or the example's (``admin/_example_values.html``)."""
+    return [str(TEXT_FIELDS[key]) for key in identity().missing()]
 
 
 def _certificate_or_404(code: str) -> Certificate:
@@ -69,7 +69,7 @@ def certificates():
         query=query,
         path=path,
         problems=problems,
-        example_keys=example_keys(path),
+        missing_identity=missing_identity(),
         active_time_rule=rule_lines(path, get_library()) if path else [],
     )
 

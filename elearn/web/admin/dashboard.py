@@ -1,7 +1,7 @@
 """The dashboard: learners, completions, pass rates, median time and certificates over a period.
 
-It also warns while parcours.yml still holds the shipped example's organisation or signatory, the
-first page an administrator sees being the one most likely to be read before certificates go out.
+It also says which of the organisation's details are still missing (empty or the shipped example's),
+the first page an administrator sees being the one most likely to be read before certificates go out.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from elearn.db import get_session
 from elearn.i18n import _
 from elearn.reporting.queries import dashboard as dashboard_figures
 from elearn.web.admin import bp
-from elearn.web.admin.certificates import example_keys
+from elearn.web.admin.certificates import missing_identity
 from elearn.web.admin.reports import catalog, read_filters
-from elearn.web.certificates import path_or_problems
 
 
 def period_presets(today: date) -> list[tuple[str, date | None, date | None]]:
@@ -35,11 +34,10 @@ def dashboard():
     today = date.today()
     filters = read_filters(today.replace(month=1, day=1), today)
     figures = dashboard_figures(get_session(), filters, catalog())
-    path, _problems = path_or_problems()
     return render_template(
         "admin/dashboard.html",
         figures=figures,
         filters=filters,
         presets=period_presets(today),
-        example_keys=example_keys(path),
+        missing_identity=missing_identity(),
     )

@@ -13,6 +13,7 @@ from flask import current_app, redirect, render_template, request, url_for
 
 from elearn.certificates import signing
 from elearn.certificates.codes import normalise_code
+from elearn.certificates.credential import is_demonstration
 from elearn.certificates.issue import certificate_data, find_certificate, holder_erased
 from elearn.db import get_session
 from elearn.security import ratelimit
@@ -40,12 +41,14 @@ def verify_code(code: str):
     if found is None:
         ratelimit.note(ratelimit.UNKNOWN_CODES_PER_ADDRESS)
         return render_template("public/verify_result.html", certificate=None, data=None, code=code), 404
+    data = certificate_data(found)
     return render_template(
         "public/verify_result.html",
         certificate=found,
-        data=certificate_data(found),
+        data=data,
         code=found.code,
         erased=holder_erased(db, found),
+        demonstration=is_demonstration(data),
     )
 
 
