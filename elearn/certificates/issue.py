@@ -27,6 +27,7 @@ from elearn.certificates.credential import (
     to_credential,
 )
 from elearn.certificates.active_time import ActiveTimeShortfall
+from elearn.certificates.documents import forget_documents
 from elearn.certificates.eligibility import CertificateStatus, attendance, certificate_status, certificates_of
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.path import TrainingPath
@@ -139,12 +140,13 @@ def forget_holder(session: Session, user_id: int, placeholder: str) -> None:
     """Take an erased person's name and profession out of the stored copies of their certificates.
 
     The certificates stay (code, dates, path, modules, hours: the organisation's record of a training
-    that took place) and stay valid, since attendance is a fact; only who attended is forgotten. The
-    caller commits, with the rest of the erasure.
+    that took place) and stay valid, since attendance is a fact; only who attended is forgotten. Their
+    stored PDFs are emptied (the fingerprints stay). The caller commits, with the rest of the erasure.
     """
     for certificate in certificates_of(session, user_id):
         certificate.credential = redacted_credential(certificate.credential, placeholder)
         session.add(certificate)
+        forget_documents(session, certificate)
 
 
 def _require_identified(user: User) -> None:

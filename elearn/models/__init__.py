@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
-from elearn.models.certificate import Certificate
+from elearn.models.certificate import Certificate, CertificateDocument
 from elearn.models.organisation import OrganisationProfile
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
@@ -21,6 +21,7 @@ __all__ = [
     "SectionProgress",
     "AuditEvent",
     "Certificate",
+    "CertificateDocument",
     "OrganisationProfile",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",

@@ -69,3 +69,10 @@ def modules_with_rule(tmp_path: Path, rule: str) -> Path:
     parcours = modules / "parcours.yml"
     parcours.write_text(parcours.read_text(encoding="utf-8") + rule, encoding="utf-8")
     return modules
+
+
+def signed_pdf(data, credential_json: str, instance: Path) -> bytes:  # noqa: ANN001
+    """The attestation PDF as issued: rendered, then signed with the instance's PDF signer."""
+    from elearn.certificates.documents import ATTESTATION, DocumentMaker
+
+    return DocumentMaker(instance, MEDIA).render(ATTESTATION, data, credential_json)

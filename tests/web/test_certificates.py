@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from elearn.db import get_engine, session_scope
-from elearn.models import AuditEvent, Certificate, Role
+from elearn.models import AuditEvent, Certificate, CertificateDocument, Role
 from elearn.security import ratelimit
 from tests.certificates.support import certificate_app, complete_path, modules_with_example_values, modules_with_rule
 from tests.conftest import AuthActions, add_user
@@ -111,14 +111,19 @@ def test_certificate_pages_need_login(client):
     assert client.get("/attestation/X.pdf").status_code == 302
 
 
-def test_verification_page_shows_only_name_training_dates_and_hours(app, client, auth, learner, code):
+def test_verification_page_shows_every_certified_field_and_nothing_else_about_the_person(app, client, auth, learner, code):
+    client.get(f"/attestation/{code}.pdf")  # the PDF exists, so its fingerprint does
     auth.logout()
     page = client.get(f"/verify/{code}").get_data(as_text=True)
     for fact in ("Valide", "Camille Martin", "Prévenir les discriminations dans l&#39;accès aux soins",
-                 "du 1er novembre 2026 au 20 novembre 2026", "2 h 00 min", "1 h 33 min", code):
+                 "du 1er novembre 2026 au 20 novembre 2026", "2 h 00 min", "1 h 33 min", code,
+                 "Association Santé Égalité", "84 69 12345 69", "Agir et orienter", "87,5", "2 novembre 2026"):
         assert fact in page, fact
+    with app.app_context(), session_scope() as session:
+        [document] = session.exec(select(CertificateDocument)).all()
+    assert f'<code class="fingerprint">{document.sha256}</code>' in page
     assert learner.email not in page and "@" not in page.split("<main", 1)[1]
-    assert "Infirmière" not in page and "87,5" not in page and "87.5" not in page  # no profession, no score
+    assert "Infirmière" not in page  # the profession is not a certified fact
 
 
 def test_typed_code_leads_to_its_page(client, code):

@@ -1,10 +1,12 @@
-"""attendance proof: the organisation's identity set in the browser
+"""attendance proof: the organisation's identity set in the browser, the signed PDFs as issued
 
 Revision ID: 0110_attendance_proof
 Revises: 0080_training_groups
 
 Adds the one-row ``organisation`` table (Administration › Organisation): every column nullable, NULL
 meaning « parcours.yml's value », so existing installations keep their certificates' organisation.
+Adds ``certificatedocument``: each signed PDF as issued, with its SHA-256 (certificates issued
+before get theirs on their next download).
 """
 
 from __future__ import annotations
@@ -38,5 +40,24 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "certificatedocument",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("certificate_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=True),
+        sa.Column("sha256", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["certificate_id"], ["certificate.id"]),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("certificate_id", "kind"),
+    )
+    op.create_index(op.f("ix_certificatedocument_certificate_id"), "certificatedocument", ["certificate_id"], unique=False)
+    op.create_index(op.f("ix_certificatedocument_sha256"), "certificatedocument", ["sha256"], unique=False)
+
+
 def downgrade() -> None:
+    op.drop_index(op.f("ix_certificatedocument_sha256"), table_name="certificatedocument")
+    op.drop_index(op.f("ix_certificatedocument_certificate_id"), table_name="certificatedocument")
+    op.drop_table("certificatedocument")
     op.drop_table("organisation")
