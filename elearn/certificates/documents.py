@@ -22,8 +22,12 @@ from elearn.certificates.credential import CertificateData
 from elearn.models import Certificate, CertificateDocument
 
 ATTESTATION = "attestation"
-#: The kinds of document, their title (printed and in the signature's reason) and their file name prefix.
-KINDS = {ATTESTATION: ("Attestation de suivi de formation", "attestation")}
+REALISATION = "realisation"
+#: The kinds of document: their title (printed, and the signature's reason), file name prefix and template.
+KINDS = {
+    ATTESTATION: ("Attestation de suivi de formation", "attestation", "attestation.html"),
+    REALISATION: ("Certificat de réalisation", "certificat-realisation", "realisation.html"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,9 @@ class DocumentMaker:
         """The signed PDF of ``kind`` for ``data``."""
         from elearn.certificates.pdf import Artwork, render_pdf  # WeasyPrint: ~70 MB, paid by the first PDF
 
-        content = render_pdf(data, credential_json, self.instance_dir, self.media_dir, self.artwork or Artwork())
+        content = render_pdf(
+            data, credential_json, self.instance_dir, self.media_dir, self.artwork or Artwork(), KINDS[kind][2]
+        )
         return pades.sign_pdf(
             content, pades.load_signer(self.instance_dir), name=data.organisation_name, reason=KINDS[kind][0]
         )

@@ -33,6 +33,9 @@ from elearn.formatting import date_fr, format_duration, french_spacing, percent
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "certificates"
 OVERRIDE_DIR = "certificates"
 TEMPLATE = "attestation.html"
+REALISATION_TEMPLATE = "realisation.html"
+#: The name printed in the page footer of each document.
+DOCUMENT_LABELS = {TEMPLATE: "Attestation", REALISATION_TEMPLATE: "Certificat de réalisation"}
 ATTACHMENT_NAME = "attestation.json"
 
 
@@ -119,24 +122,32 @@ def _signature_url(data: CertificateData, media_dir: Path, artwork: Artwork) -> 
     return signature.as_uri() if signature and signature.is_file() else None
 
 
-def render_html(data: CertificateData, instance_dir: Path, media_dir: Path, artwork: Artwork = Artwork()) -> str:
-    """The certificate page as HTML, from the template in force."""
+def render_html(
+    data: CertificateData, instance_dir: Path, media_dir: Path, artwork: Artwork = Artwork(), template: str = TEMPLATE
+) -> str:
+    """The certificate page as HTML, from the template in force (``realisation.html``: the certificat de réalisation)."""
     media_dir = Path(media_dir).resolve()
-    return _environment(instance_dir).get_template(TEMPLATE).render(
+    return _environment(instance_dir).get_template(template).render(
         data=data,
         qr_code=qr_code(data.verification_url),
         signature_url=_signature_url(data, media_dir, artwork),
         logo_url=png_uri(artwork.logo_png) if artwork.logo_png else None,
         demonstration=is_demonstration(data),
+        document_label=DOCUMENT_LABELS.get(template, "Attestation"),
         media=lambda name: (media_dir / name).as_uri(),
     )
 
 
 def render_pdf(
-    data: CertificateData, credential_json: str, instance_dir: Path, media_dir: Path, artwork: Artwork = Artwork()
+    data: CertificateData,
+    credential_json: str,
+    instance_dir: Path,
+    media_dir: Path,
+    artwork: Artwork = Artwork(),
+    template: str = TEMPLATE,
 ) -> bytes:
     """The A4 PDF, with the signed credential embedded as the attachment ``attestation.json``."""
-    html = render_html(data, instance_dir, media_dir, artwork)
+    html = render_html(data, instance_dir, media_dir, artwork, template)
     roots = [*template_dirs(instance_dir), Path(media_dir)]
     document = HTML(string=html, base_url=str(template_dirs(instance_dir)[0]), url_fetcher=_LocalFetcher(roots))
     attachment = Attachment(

@@ -13,6 +13,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from elearn.certificates.active_time import rule_lines
+from elearn.certificates.documents import ATTESTATION, REALISATION
 from elearn.certificates.errors import CertificateError
 from elearn.i18n import _, _l
 from elearn.certificates.issue import (
@@ -98,11 +99,20 @@ def _detail(found: Certificate, revoke_form: ReasonForm, reissue_form: ReasonFor
 
 @bp.route("/certificates/<code>.pdf")
 def certificate_pdf(code: str):
+    return _pdf(code, ATTESTATION)
+
+
+@bp.route("/certificates/<code>/realisation.pdf")
+def realisation_pdf(code: str):
+    return _pdf(code, REALISATION)
+
+
+def _pdf(code: str, kind: str):  # noqa: ANN202
     found = _certificate_or_404(code)
     if holder_erased(get_session(), found):
         flash(_("L'identité de la personne titulaire a été effacée : le PDF ne peut plus être produit."), "error")
         return redirect(url_for("admin.certificate", code=found.code))
-    return pdf_response(found)
+    return pdf_response(found, kind)
 
 
 @bp.route("/certificates/<code>/revoke", methods=["POST"])
