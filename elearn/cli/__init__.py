@@ -24,6 +24,7 @@ def _register() -> None:
     from elearn.cli import backup as backup_commands
     from elearn.cli import certificates as certificate_commands
     from elearn.cli import db as db_commands
+    from elearn.cli import evidence as evidence_commands
     from elearn.cli import exports as export_commands
     from elearn.cli import serve as serve_commands
     from elearn.cli import users as user_commands
@@ -35,6 +36,8 @@ def _register() -> None:
     main.add_command(export_commands.export)
     main.add_command(serve_commands.serve)
     main.add_command(backup_commands.backup)
+    for command in evidence_commands.commands:
+        main.add_command(command)
     for command in certificate_commands.commands:
         main.add_command(command)
     try:
