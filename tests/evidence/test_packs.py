@@ -97,6 +97,8 @@ def test_the_administrator_gets_a_learners_pack_and_the_download_is_audited(app,
 def test_a_group_pack_has_a_folder_per_learner_and_a_summary(app, client, admin, finished):
     add_user(app, "autre@exemple.fr", Role.LEARNER, "Dominique Petit")  # not in the group, no activity
     AuthActions(client).login(admin.email)
+    exports = client.get("/admin/exports", query_string={"group": "Service des urgences", "from": "2026-11-01", "to": "2026-11-30"})
+    assert "/admin/evidence.zip?" in exports.get_data(as_text=True) and "group=Service" in exports.get_data(as_text=True)
     response = client.get("/admin/evidence.zip", query_string={"group": "Service des urgences", "from": "2026-11-01", "to": "2026-11-30"})
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     assert {name.split("/")[0] for name in archive.namelist() if "/" in name} == {"0001-lea-n-diaye"}

@@ -26,7 +26,8 @@ def learner_evidence(user_id: int):
 
 @bp.route("/evidence.zip")
 def group_evidence():
-    """``group`` (a name), ``from`` and ``to`` (ISO dates), each optional, as on the exports page."""
+    """``group`` (a name), ``from`` and ``to`` (ISO dates), each optional, as on the exports page (whose
+    other filters, passed along by its link, do not apply to packs)."""
     try:
         start, end = (_date(request.args.get(key, "")) for key in ("from", "to"))
     except ValueError:
