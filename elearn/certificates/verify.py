@@ -150,9 +150,13 @@ def compare_with_issued(
         ]
     return UploadComparison(
         False,
-        "Ce fichier n'est pas celui délivré pour ce code (" + result.message.splitlines()[0].rstrip(".") + ").",
+        "Ce fichier n'est pas celui délivré pour ce code : " + _lower_first(result.message.splitlines()[0]),
         tuple(d[0].upper() + d[1:] for d in dict.fromkeys(differences)),
     )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _signed_differences(issued: CertificateData, found: CertificateData | None) -> list[str]:
