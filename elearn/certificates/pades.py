@@ -20,11 +20,15 @@ shows while the signed bytes stay intact), made with this installation's certifi
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -34,6 +38,8 @@ from cryptography.x509.oid import NameOID
 from elearn.certificates.errors import CertificateError
 from elearn.i18n import _
 from elearn.private_files import create_once
+
+T = TypeVar("T")
 
 SIGNER_FILE = "certificate_pdf_signer.pem"
 FIELD_NAME = "Signature-organisme"
@@ -137,8 +143,23 @@ def sign_pdf(content: bytes, signer: SignerFiles, *, name: str, reason: str, loc
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(BytesIO(content), strict=False)
-    output = signers.sign_pdf(writer, metadata, signer=pdf_signer)
+    output = _run(lambda: signers.async_sign_pdf(writer, metadata, signer=pdf_signer))
     return output.getvalue()
+
+
+def _run(make_coroutine: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run one of pyHanko's coroutines to completion, also from a thread whose event loop is running.
+
+    pyHanko's synchronous functions call ``asyncio.run``, which refuses to run inside a running loop
+    (an asyncio server, a notebook, Playwright's synchronous API in the tests): there, a worker thread
+    with its own loop does it.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make_coroutine())
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make_coroutine())).result()
 
 
 @dataclass(frozen=True)
@@ -154,7 +175,7 @@ def check_signature(content: bytes, expected_certificate: x509.Certificate | Non
     """Is the PDF signed, intact, covered up to its last byte, and by the expected certificate?"""
     from pyhanko.pdf_utils.misc import PdfReadError
     from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation import async_validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko_certvalidator import ValidationContext
 
@@ -174,7 +195,8 @@ def check_signature(content: bytes, expected_certificate: x509.Certificate | Non
     signature = signatures[0]
     der = signature.signer_cert.dump()
     try:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[signature.signer_cert]))
+        context = ValidationContext(trust_roots=[signature.signer_cert])
+        status = _run(lambda: async_validate_pdf_signature(signature, context))
     except (SignatureValidationError, PdfReadError, ValueError, KeyError, TypeError) as error:
         return SignatureCheck(False, f"La signature électronique du PDF est illisible ou invalide ({error}).")
     if not status.intact or not status.valid:
