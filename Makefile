@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install install-test browser postgres npm-peers run test check bench translations packages clean
+.PHONY: install install-test browser pdfsig postgres npm-peers run test check bench translations packages clean
 
 ## install: create .venv and install elearn with its dependencies (safe to repeat)
 install: $(VENV)/.installed
@@ -28,11 +28,18 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 ## install-test: the test dependencies too
-install-test: $(VENV)/.installed-test browser npm-peers
+install-test: $(VENV)/.installed-test browser pdfsig npm-peers
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
+
+## pdfsig: poppler's pdfsig, the independent checker of the certificates' PDF signatures in the tests
+pdfsig:
+	@command -v pdfsig >/dev/null 2>&1 || { \
+	  echo "Installing poppler-utils (pdfsig) for the PDF signature tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 
 ## browser: Debian's chromium for the browser tests (Playwright cannot download its own here)
 browser:

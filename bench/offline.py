@@ -176,7 +176,14 @@ def _counting(function: Callable, counts: dict[str, int], key: str) -> Callable:
     return counted
 
 
+def evidence_pack(config: dict[str, Any], output: str) -> dict[str, Any]:
+    from bench.evidence import write_group_pack
+
+    return write_group_pack(config, output)
+
+
 MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
+    "evidence_pack": evidence_pack,
     "certificate_pdf": certificate_pdf,
     "export": export,
     "catalog_startup": catalog_startup,

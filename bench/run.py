@@ -277,12 +277,30 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds measured per scenario")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds not counted before each scenario")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--only", choices=("packages", "capacity"),
-                        help="run only this part: packages (no server, no database), or the capacity ramp")
+    parser.add_argument("--only", choices=("packages", "capacity", "evidence"),
+                        help="run only this part: packages (no server, no database), the capacity ramp, or evidence (a 1,000-learner pack)")
     parser.add_argument("--capacity-hold", type=float, default=60.0, help="seconds each level of the capacity ramp is held")
     parser.add_argument("--capacity-settle", type=float, default=20.0, help="seconds each new level settles before the hold")
     parser.add_argument("--capacity-max", type=int, default=max(capacity.LEVELS), help="learners at most in the ramp")
     return parser.parse_args(argv)
+
+
+def evidence_rows(kind: str, folder: Path) -> list[Row]:
+    """The evidence pack of a 1,000-learner group (bench/evidence.py), on its own database."""
+    from bench import evidence
+
+    with database(kind, folder) as url:
+        config = bench_config(folder / "instance-evidence", url, MODULES_DIR, MEDIA_DIR)
+        started = time.perf_counter()
+        evidence.seed_group(config)
+        print(f"evidence: seeded {evidence.LEARNERS} learners in {time.perf_counter() - started:.0f} s", flush=True)
+        result = measure_in_subprocess("evidence_pack", config=config, output=str(folder / "pack.zip"))
+    return [
+        Row(f"evidence pack, {result['learners']} learners ({result['bytes'] / 2**20:.0f} MB ZIP): time",
+            f"{result['seconds']:.1f} s", f"< {evidence.SECONDS_TARGET:.0f} s", result["seconds"] < evidence.SECONDS_TARGET),
+        Row("evidence pack: peak memory of the process", f"{result['peak_mb']:.0f} MB",
+            f"< {evidence.PEAK_MB_TARGET:.0f} MB", result["peak_mb"] < evidence.PEAK_MB_TARGET),
+    ]
 
 
 @contextmanager
@@ -306,6 +324,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if options.strict and any(row.passed is False for row in rows) else 0
     folder = Path(tempfile.mkdtemp(prefix="elearn-bench-"))
     os.environ["TMPDIR"] = str(folder)  # the measuring processes' temporary files go there too
+    if options.only == "evidence":
+        rows = evidence_rows(options.database, folder)
+        print_table(rows)
+        shutil.rmtree(folder)
+        return 1 if options.strict and any(row.passed is False for row in rows) else 0
     print(f"elearn bench: {os.cpu_count()} cores, {options.workers} gunicorn workers, {options.clients} clients, "
           f"{options.database}, work folder {folder}", flush=True)
     with database(options.database, folder) as url:
@@ -321,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += capacity_rows(options, config, folder)
         more, clean = offline_rows(config, target)
     rows += more + package_rows()
+    rows += evidence_rows(options.database, folder)
     print_table(rows)
     shutil.rmtree(folder)  # kept, with the servers' log, only when the run failed
     if not clean:

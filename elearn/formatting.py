@@ -97,3 +97,11 @@ def french_spacing(text: str) -> str:
     text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
     text = re.sub(r"[ \u202f](?=:)", NBSP, text)
     return re.sub(r"[ \u00a0](?=[;!?])", NARROW_NBSP, text)
+
+
+def percent(value: float | None) -> str:
+    """« 87,5 % » / « 100 % »; « — » for a module without quiz."""
+    if value is None:
+        return "—"
+    text = f"{value:.1f}".removesuffix(".0").replace(".", ",")
+    return f"{text}\u00a0%"

@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from elearn.certificates import signing
 from elearn.certificates.errors import CertificateError
+from elearn.certificates.path import is_placeholder
 from elearn.i18n import _
 
 CONTEXT = ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"]
@@ -70,6 +71,12 @@ class CertificateData:
     signatory_role: str
     signature_image: str | None
     delivery_mode: str = DELIVERY_MODE
+
+
+def is_demonstration(data: CertificateData) -> bool:
+    """Issued while the organisation still had an example value: the document says it is a demonstration."""
+    values = (data.organisation_name, data.organisation_address, data.registration_number, data.signatory_name, data.signatory_role)
+    return any(not value.strip() or is_placeholder(value) for value in values)
 
 
 class CredentialError(CertificateError):

@@ -1,8 +1,9 @@
 """Who may receive the certificate, what is still missing, and the facts a certificate records.
 
 The rule: every module the path requires is completed (its completion is recorded once all sections
-are read and every quiz passed, see :mod:`elearn.learning.progress`), and, when ``parcours.yml`` says
-so (``evaluation.finale_exigee``), the final assessment is passed. The catalog and the progress
+are read and every quiz passed, see :mod:`elearn.learning.progress`), when ``parcours.yml`` says so
+(``evaluation.finale_exigee``) the final assessment is passed, and the path's minimum active time, if
+any, is met (:mod:`elearn.certificates.active_time`). The catalog and the progress
 page call :func:`certificate_status`; issuing calls :func:`attendance` for the printed facts.
 """
 
@@ -15,9 +16,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
+from elearn.certificates.active_time import ActiveTimeShortfall, active_time_shortfall
 from elearn.certificates.credential import ModuleRecord
 from elearn.certificates.path import TrainingPath
-from elearn.learning.progress import ModuleState, Status, learner_overview
+from elearn.learning.progress import ModuleState, Status, active_seconds_by_module, learner_overview
 from elearn.learning.tracking import as_utc
 from elearn.i18n import _
 from elearn.models import AssessmentAttempt, Certificate, User
@@ -52,10 +54,16 @@ class CertificateStatus:
     revoked: Certificate | None
     #: Configuration problems that prevent issuing (a required module that does not exist).
     problems: tuple[str, ...] = ()
+    #: The minimum active time still to read; None when the path asks for none or a certificate exists.
+    active_time: ActiveTimeShortfall | None = None
+
+    @property
+    def active_time_met(self) -> bool:
+        return self.active_time is None or self.active_time.met
 
     @property
     def eligible(self) -> bool:
-        return not self.missing and not self.problems
+        return not self.missing and not self.problems and self.active_time_met
 
     @property
     def can_issue(self) -> bool:
@@ -122,6 +130,7 @@ def certificate_status(
         certificate=valid,
         revoked=existing[0] if existing and valid is None else None,
         problems=path_problems(path, library),
+        active_time=None if valid is not None else _active_time(session, user, path, states),
     )
 
 
@@ -138,6 +147,16 @@ def final_assessment_missing(session: Session, user_id: int, path: TrainingPath)
         )
     ).first()
     return () if passed is not None else (MissingModule(FINAL_KIND, _("Évaluation finale"), _("à réussir"), assessment=True),)
+
+
+def _active_time(
+    session: Session, user: User, path: TrainingPath, states: Sequence[ModuleState]
+) -> ActiveTimeShortfall | None:
+    """The shortfall against the path's minimum active time; its query runs only when there is a rule."""
+    if path.active_time is None:
+        return None
+    seconds = active_seconds_by_module(session, user.id)  # type: ignore[arg-type]
+    return active_time_shortfall(path, [s.module for s in states], seconds)
 
 
 def attendance(session: Session, user: User, library: ModuleLibrary, path: TrainingPath) -> Attendance:

@@ -26,7 +26,9 @@ from elearn.certificates.credential import (
     sign_credential,
     to_credential,
 )
-from elearn.certificates.eligibility import attendance, certificate_status, certificates_of
+from elearn.certificates.active_time import ActiveTimeShortfall
+from elearn.certificates.documents import forget_documents
+from elearn.certificates.eligibility import CertificateStatus, attendance, certificate_status, certificates_of
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.path import TrainingPath
 from elearn.i18n import _
@@ -80,7 +82,7 @@ def issue_certificate(session: Session, user: User, issuer: Issuer, *, actor: Us
                 "contactez-la."
             )
         )
-    _require_eligible(status.missing, status.problems)
+    _require_eligible(status)
     try:
         return _create(session, user, issuer, sequence=1, actor=actor)
     except IntegrityError:
@@ -114,7 +116,7 @@ def reissue_certificate(
         raise CertificateError(
             _("Cette personne a déjà une attestation valide pour ce parcours (%(code)s).", code=status.certificate.code)
         )
-    _require_eligible(status.missing, status.problems)
+    _require_eligible(status)
     if certificate.revoked_at is None:
         _revoke(session, certificate, reason, actor)
     previous = certificates_of(session, user.id, issuer.path.version)  # type: ignore[arg-type]
@@ -138,12 +140,13 @@ def forget_holder(session: Session, user_id: int, placeholder: str) -> None:
     """Take an erased person's name and profession out of the stored copies of their certificates.
 
     The certificates stay (code, dates, path, modules, hours: the organisation's record of a training
-    that took place) and stay valid, since attendance is a fact; only who attended is forgotten. The
-    caller commits, with the rest of the erasure.
+    that took place) and stay valid, since attendance is a fact; only who attended is forgotten. Their
+    stored PDFs are emptied (the fingerprints stay). The caller commits, with the rest of the erasure.
     """
     for certificate in certificates_of(session, user_id):
         certificate.credential = redacted_credential(certificate.credential, placeholder)
         session.add(certificate)
+        forget_documents(session, certificate)
 
 
 def _require_identified(user: User) -> None:
@@ -153,12 +156,25 @@ def _require_identified(user: User) -> None:
         )
 
 
-def _require_eligible(missing: tuple, problems: tuple[str, ...]) -> None:
-    if problems:
+def _require_eligible(status: CertificateStatus) -> None:
+    if status.problems:
         raise CertificateError(_("L'attestation est momentanément indisponible : le parcours est mal configuré."))
-    if missing:
-        titles = ", ".join(_("« %(title)s »", title=m.title) for m in missing)
+    if status.missing:
+        titles = ", ".join(_("« %(title)s »", title=m.title) for m in status.missing)
         raise CertificateError(_("Le parcours n'est pas terminé. Modules restants : %(titles)s.", titles=titles))
+    _require_active_time(status.active_time)
+
+
+def _require_active_time(shortfall: ActiveTimeShortfall | None) -> None:
+    """The separate rule of the minimum active time (a click-through does not make an attendance proof)."""
+    if shortfall is not None and not shortfall.met:
+        raise CertificateError(
+            _(
+                "Le temps de lecture active mesuré est encore insuffisant pour délivrer l'attestation : "
+                "il reste environ %(minutes)d min de lecture active à effectuer.",
+                minutes=shortfall.remaining_minutes,
+            )
+        )
 
 
 def _revoke(session: Session, certificate: Certificate, reason: str, actor: User | None) -> None:

@@ -8,6 +8,7 @@ the file is collected and reported at once, in French, with its line, like the m
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,15 +24,22 @@ PATH_FILE = "parcours.yml"
 SIGNATURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".svg")
 #: What the shipped parcours.yml writes in every value the organisation must replace (casefolded).
 PLACEHOLDER_MARK = "à remplacer"
+#: A certificate's ``signature_image`` when the signature was uploaded on the Organisation page (stored
+#: in the database), not a file of the media folder.
+UPLOADED_SIGNATURE = "organisation:signature.png"
 
 #: Allowed keys, per level; a dotted name is a nested mapping.
-TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire", "evaluation", "satisfaction")
+TOP_KEYS = ("titre", "objectifs", "version", "modules", "organisme", "signataire", "evaluation", "satisfaction", "temps_actif_minimum")
 ORGANISATION_KEYS = ("nom", "adresse", "numero_declaration")
 SIGNATORY_KEYS = ("nom", "fonction", "signature")
 #: Optional: the positioning test and the final assessment, drawn from one question bank.
 ASSESSMENT_KEYS = ("banque", "positionnement", "finale", "finale_exigee")
 #: Optional: the satisfaction surveys (the shipped default applies without it).
 SATISFACTION_KEYS = ("chaud", "froid", "froid_apres_jours")
+ACTIVE_TIME_KEYS = ("parcours", "modules")
+#: « 40 % », « 90 min », « 1 h 30 », « 1h30 min », « 2 h »: the spellings of a minimum active time.
+_SHARE = re.compile(r"(\d+(?:[.,]\d+)?)\s*%")
+_DURATION = re.compile(r"(?:(\d+)\s*h)?\s*(?:(\d+)\s*(?:min)?)?")
 REQUIRED = (
     "titre", "objectifs", "version", "modules",
     "organisme.nom", "organisme.adresse", "organisme.numero_declaration",
@@ -75,6 +83,30 @@ class AssessmentPlan:
 
 
 @dataclass(frozen=True)
+class ActiveTimeMinimum:
+    """A minimum of measured active time: a fixed number of minutes, or a share of the nominal duration."""
+
+    minutes: int | None = None
+    #: Between 0 (excluded) and 1: « 40 % » is 0.4.
+    share: float | None = None
+
+    def seconds(self, nominal_minutes: int) -> int:
+        """The minimum in seconds, for content whose nominal duration is ``nominal_minutes``."""
+        if self.minutes is not None:
+            return self.minutes * 60
+        return round(nominal_minutes * 60 * (self.share or 0))
+
+
+@dataclass(frozen=True)
+class ActiveTimeRule:
+    """``temps_actif_minimum``: for the whole path and, optionally, for some required modules."""
+
+    path: ActiveTimeMinimum | None = None
+    #: (module slug, minimum) pairs, in the file's order.
+    modules: tuple[tuple[str, ActiveTimeMinimum], ...] = ()
+
+
+@dataclass(frozen=True)
 class TrainingPath:
     """The path as configured: a new ``version`` means learners get a new certificate."""
 
@@ -86,6 +118,8 @@ class TrainingPath:
     signatory: Signatory
     assessment: AssessmentPlan | None = None
     surveys: Surveys = DEFAULT_SURVEYS
+    #: Minimum measured active time before a certificate is issued; None: no minimum.
+    active_time: ActiveTimeRule | None = None
 
 
 def placeholder_keys(path: TrainingPath) -> tuple[str, ...]:
@@ -101,15 +135,25 @@ def placeholder_keys(path: TrainingPath) -> tuple[str, ...]:
         "signataire.nom": path.signatory.name,
         "signataire.fonction": path.signatory.role,
     }
-    return tuple(key for key, value in values.items() if PLACEHOLDER_MARK in unicodedata.normalize("NFC", value).casefold())
+    return tuple(key for key, value in values.items() if is_placeholder(value))
+
+
+def is_placeholder(value: str) -> bool:
+    """True when ``value`` still holds the shipped example's « à remplacer » mark (any case or Unicode form)."""
+    return PLACEHOLDER_MARK in unicodedata.normalize("NFC", value).casefold()
 
 
 class PathConfigError(Exception):
-    """``parcours.yml`` is wrong; ``problems`` lists every problem found, in French."""
+    """``parcours.yml`` is wrong; ``problems`` lists every problem found, in French.
 
-    def __init__(self, problems: list[str]) -> None:
+    ``located``: the same problems as (line or None, message without the file and line), for tools
+    that print locations their own way (``elearn check``).
+    """
+
+    def __init__(self, problems: list[str], located: list[tuple[int | None, str]] | None = None) -> None:
         super().__init__("\n".join(problems))
         self.problems = problems
+        self.located = located if located is not None else [(None, p.removeprefix(f"{PATH_FILE} : ")) for p in problems]
 
 
 def load_path(modules_dir: Path, media_dir: Path) -> TrainingPath | None:
@@ -137,12 +181,12 @@ def parse_path(text: str, media_dir: Path, modules_dir: Path | None = None) -> T
     except RecursionError as error:
         raise PathConfigError([f"{PATH_FILE} : YAML trop imbriqué pour être lu."]) from error
     if not isinstance(data, dict):
-        required = ", ".join(dict.fromkeys(key.split(".")[0] for key in REQUIRED))
-        raise PathConfigError([f"{PATH_FILE} : le fichier doit contenir les clés {required}."])
+        required = [key for key in TOP_KEYS if key in REQUIRED or f"{key}.nom" in REQUIRED]
+        raise PathConfigError([f"{PATH_FILE} : le fichier doit contenir les clés {', '.join(required)}."])
     reader = _Reader(data, lines)
     path = reader.build(media_dir, modules_dir)
     if reader.problems:
-        raise PathConfigError(reader.problems)
+        raise PathConfigError(reader.problems, reader.located)
     return path  # type: ignore[return-value]
 
 
@@ -176,10 +220,12 @@ class _Reader:
         self.data = data
         self.lines = lines
         self.problems: list[str] = []
+        self.located: list[tuple[int | None, str]] = []
 
     def problem(self, key: str, message: str) -> None:
         line = self.lines.get(key)
         self.problems.append(f"{PATH_FILE}{f', ligne {line}' if line else ''} : {message}")
+        self.located.append((line, message))
 
     def value(self, key: str) -> Any:
         current: Any = self.data
@@ -290,20 +336,74 @@ class _Reader:
             delay = DEFAULT_SURVEYS.cold_delay_days
         return Surveys(hot, cold, delay)
 
+    def active_time_minimum(self, key: str) -> ActiveTimeMinimum | None:
+        """« 40 % » (share of the nominal duration) or « 90 min », « 1 h 30 » (a duration), else a problem."""
+        raw = self.value(key)
+        text = str(raw).strip() if isinstance(raw, str | int | float) and not isinstance(raw, bool) else ""
+        if share := _SHARE.fullmatch(text):
+            value = float(share.group(1).replace(",", "."))
+            if 0 < value <= 100:
+                return ActiveTimeMinimum(share=value / 100)
+            self.problem(key, f"« {key} » : « {text} » doit être un pourcentage supérieur à 0 et au plus 100 %.")
+            return None
+        duration = _DURATION.fullmatch(text) if re.search(r"[a-z]", text) else None
+        if duration and any(duration.groups()):
+            minutes = int(duration.group(1) or 0) * 60 + int(duration.group(2) or 0)
+            if minutes > 0:
+                return ActiveTimeMinimum(minutes=minutes)
+            self.problem(key, f"« {key} » doit être supérieur à zéro ; supprimez la clé pour n'exiger aucun temps minimum.")
+            return None
+        self.problem(
+            key,
+            f"« {key} » : « {raw} » n'est pas compris ; écrivez une durée (« 90 min », « 1 h 30 ») "
+            "ou une part de la durée prévue (« 40 % »).",
+        )
+        return None
+
+    def active_time(self, required: tuple[str, ...]) -> ActiveTimeRule | None:
+        """``temps_actif_minimum``: optional; each module it names must be a required one."""
+        if self.value("temps_actif_minimum") is None:
+            return None
+        self.check_keys("temps_actif_minimum", ACTIVE_TIME_KEYS)
+        if not isinstance(self.value("temps_actif_minimum"), dict):
+            return None
+        path = self.active_time_minimum("temps_actif_minimum.parcours") if self.value("temps_actif_minimum.parcours") is not None else None
+        modules = self.value("temps_actif_minimum.modules")
+        if modules is None:
+            modules = {}
+        if not isinstance(modules, dict):
+            self.problem(
+                "temps_actif_minimum.modules",
+                "« temps_actif_minimum.modules » doit associer des modules à une durée (« situations: 20 min »).",
+            )
+            modules = {}
+        rules = []
+        for slug in modules:
+            key = f"temps_actif_minimum.modules.{slug}"
+            if slug not in required:
+                self.problem(key, f"« {key} » : « {slug} » n'est pas un module obligatoire du parcours (clé « modules »).")
+            elif (minimum := self.active_time_minimum(key)) is not None:
+                rules.append((str(slug), minimum))
+        if self.value("temps_actif_minimum.parcours") is None and not modules:
+            self.problem("temps_actif_minimum", "« temps_actif_minimum » est vide : indiquez « parcours » et/ou « modules ».")
+        return ActiveTimeRule(path, tuple(rules))
+
     def build(self, media_dir: Path, modules_dir: Path | None = None) -> TrainingPath | None:
         self.check_keys("", TOP_KEYS)
         self.check_keys("organisme", ORGANISATION_KEYS)
         self.check_keys("signataire", SIGNATORY_KEYS)
+        required = self.modules()
         path = TrainingPath(
             title=self.text("titre"),
             objectives=self.texts("objectifs"),
             version=self.text("version"),
-            required_modules=self.modules(),
+            required_modules=required,
             organisation=Organisation(
                 self.text("organisme.nom"), self.text("organisme.adresse"), self.text("organisme.numero_declaration")
             ),
             signatory=Signatory(self.text("signataire.nom"), self.text("signataire.fonction"), self.signature(media_dir)),
             assessment=self.assessment(modules_dir),
             surveys=self.surveys(),
+            active_time=self.active_time(required),
         )
         return None if self.problems else path

@@ -13,6 +13,8 @@ WeasyPrint may only read files from the media folder and the template folders, n
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlparse
@@ -24,12 +26,16 @@ import segno
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
-from elearn.certificates.credential import CertificateData
-from elearn.formatting import date_fr, format_duration, french_spacing
+from elearn.certificates.credential import CertificateData, is_demonstration
+from elearn.certificates.path import UPLOADED_SIGNATURE
+from elearn.formatting import date_fr, format_duration, french_spacing, percent
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "certificates"
 OVERRIDE_DIR = "certificates"
 TEMPLATE = "attestation.html"
+REALISATION_TEMPLATE = "realisation.html"
+#: The name printed in the page footer of each document.
+DOCUMENT_LABELS = {TEMPLATE: "Attestation", REALISATION_TEMPLATE: "Certificat de réalisation"}
 ATTACHMENT_NAME = "attestation.json"
 
 
@@ -51,14 +57,6 @@ class _LocalFetcher(URLFetcher):
 def template_dirs(instance_dir: Path) -> list[Path]:
     """Where templates are looked up, first match wins: the administrator's override, then the default."""
     return [Path(instance_dir) / OVERRIDE_DIR, DEFAULT_TEMPLATE_DIR]
-
-
-def percent(value: float | None) -> str:
-    """« 87,5 % » / « 100 % »; « — » for a module without quiz."""
-    if value is None:
-        return "—"
-    text = f"{value:.1f}".removesuffix(".0").replace(".", ",")
-    return f"{text}\u00a0%"
 
 
 def _date_fr(value: datetime) -> Markup:
@@ -105,21 +103,51 @@ def qr_code(url: str) -> str:
     return segno.make(url, error="m").svg_data_uri(scale=4, border=0, dark="#000", light="#fff")
 
 
-def render_html(data: CertificateData, instance_dir: Path, media_dir: Path) -> str:
-    """The certificate page as HTML, from the template in force."""
-    media_dir = Path(media_dir).resolve()
+@dataclass(frozen=True)
+class Artwork:
+    """The organisation's uploaded images (clean PNG), printed when present."""
+
+    signature_png: bytes | None = None
+    logo_png: bytes | None = None
+
+
+def png_uri(content: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(content).decode("ascii")
+
+
+def _signature_url(data: CertificateData, media_dir: Path, artwork: Artwork) -> str | None:
+    if data.signature_image == UPLOADED_SIGNATURE:
+        return png_uri(artwork.signature_png) if artwork.signature_png else None
     signature = media_dir / data.signature_image if data.signature_image else None
-    return _environment(instance_dir).get_template(TEMPLATE).render(
+    return signature.as_uri() if signature and signature.is_file() else None
+
+
+def render_html(
+    data: CertificateData, instance_dir: Path, media_dir: Path, artwork: Artwork = Artwork(), template: str = TEMPLATE
+) -> str:
+    """The certificate page as HTML, from the template in force (``realisation.html``: the certificat de réalisation)."""
+    media_dir = Path(media_dir).resolve()
+    return _environment(instance_dir).get_template(template).render(
         data=data,
         qr_code=qr_code(data.verification_url),
-        signature_url=signature.as_uri() if signature and signature.is_file() else None,
+        signature_url=_signature_url(data, media_dir, artwork),
+        logo_url=png_uri(artwork.logo_png) if artwork.logo_png else None,
+        demonstration=is_demonstration(data),
+        document_label=DOCUMENT_LABELS.get(template, "Attestation"),
         media=lambda name: (media_dir / name).as_uri(),
     )
 
 
-def render_pdf(data: CertificateData, credential_json: str, instance_dir: Path, media_dir: Path) -> bytes:
+def render_pdf(
+    data: CertificateData,
+    credential_json: str,
+    instance_dir: Path,
+    media_dir: Path,
+    artwork: Artwork = Artwork(),
+    template: str = TEMPLATE,
+) -> bytes:
     """The A4 PDF, with the signed credential embedded as the attachment ``attestation.json``."""
-    html = render_html(data, instance_dir, media_dir)
+    html = render_html(data, instance_dir, media_dir, artwork, template)
     roots = [*template_dirs(instance_dir), Path(media_dir)]
     document = HTML(string=html, base_url=str(template_dirs(instance_dir)[0]), url_fetcher=_LocalFetcher(roots))
     attachment = Attachment(

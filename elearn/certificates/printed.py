@@ -28,7 +28,7 @@ from pypdf import PdfReader
 
 from elearn.certificates.codes import ALPHABET
 from elearn.certificates.credential import CertificateData
-from elearn.certificates.pdf import percent
+from elearn.formatting import percent
 from elearn.formatting import MONTHS, date_fr, format_duration
 
 #: Spaces the template prints (no-break, narrow, line breaks) and typographic apostrophes, made plain.

@@ -24,6 +24,7 @@ def _register() -> None:
     from elearn.cli import backup as backup_commands
     from elearn.cli import certificates as certificate_commands
     from elearn.cli import db as db_commands
+    from elearn.cli import evidence as evidence_commands
     from elearn.cli import exports as export_commands
     from elearn.cli import packages as package_commands
     from elearn.cli import serve as serve_commands
@@ -38,6 +39,8 @@ def _register() -> None:
     main.add_command(backup_commands.backup)
     main.add_command(backup_commands.restore_command)
     main.add_command(serve_commands.run_command)  # Flask's own ``run``, holding the instance folder
+    for command in evidence_commands.commands:
+        main.add_command(command)
     for command in certificate_commands.commands + package_commands.commands:
         main.add_command(command)
     try:

@@ -11,17 +11,19 @@ import sys
 from pathlib import Path
 
 import click
+from cryptography import x509
 from flask import current_app
 from flask.cli import with_appcontext
 
 from elearn.accounts import find_user_by_email
-from elearn.certificates import signing
+from elearn.certificates import pades, signing
 from elearn.certificates.eligibility import path_problems
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.issue import Issuer, find_certificate, issue_certificate, revoke_certificate
 from elearn.certificates.path import PathConfigError, TrainingPath, load_path, placeholder_keys
 from elearn.certificates.verify import verify_pdf
 from elearn.db import session_scope
+from elearn.organisation.identity import current_identity, with_identity
 from elearn.web.modules import get_library
 
 
@@ -34,16 +36,34 @@ def _instance() -> Path:
 @click.option("--key", "key_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Public key of the organisation (PEM, or the JSON published at /.well-known/elearn-certificate-key). "
                    "Default: this installation's key.")
+@click.option("--cert", "cert_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="X.509 certificate that signs the PDFs (PEM). Default: this installation's, when run on it.")
 @with_appcontext
-def verify_cert(pdf: Path, key_file: Path | None) -> None:
-    """Check a certificate PDF offline; exit status 0 when authentic, 1 with the reason otherwise."""
+def verify_cert(pdf: Path, key_file: Path | None, cert_file: Path | None) -> None:
+    """Check a certificate PDF offline; exit status 0 when authentic, 1 with the reason otherwise.
+
+    The PDF signature first (intact, covering the whole file, no update appended after it), then the
+    embedded credential and the printed page.
+    """
     try:
         key = signing.read_public_key_file(key_file) if key_file else signing.load_public_key(_instance())
     except signing.SigningKeyError as error:
         raise click.UsageError(error.message) from error
-    result = verify_pdf(pdf.read_bytes(), key)
+    result = verify_pdf(pdf.read_bytes(), key, _pdf_certificate(cert_file, key_file is None))
     click.echo(("OK : " if result.valid else "ÉCHEC : ") + result.message)
     sys.exit(0 if result.valid else 1)
+
+
+def _pdf_certificate(cert_file: Path | None, local: bool) -> x509.Certificate | None:
+    """The PDF signer's certificate to expect: the one given, else this installation's (never created here)."""
+    try:
+        if cert_file is not None:
+            return x509.load_pem_x509_certificates(cert_file.read_bytes())[0]
+        if local and (_instance() / pades.SIGNER_FILE).is_file():
+            return pades.load_signer(_instance()).certificate
+    except (ValueError, IndexError, pades.PdfSignerError) as error:
+        raise click.UsageError(f"Certificat de signature des PDF illisible : {error}") from error
+    return None
 
 
 @click.group("certificates")
@@ -89,8 +109,9 @@ def issue(email: str) -> None:
     if not base_url:
         raise click.UsageError("Définissez ELEARN_BASE_URL (adresse publique du site) : elle est imprimée sur l'attestation.")
     path = _path()
-    issuer = Issuer(path, get_library(), signing.load_or_create_private_key(_instance()), base_url.rstrip("/"))
     with session_scope() as session:
+        path = with_identity(path, current_identity(session, path))
+        issuer = Issuer(path, get_library(), signing.load_or_create_private_key(_instance()), base_url.rstrip("/"))
         user = find_user_by_email(session, email)
         if user is None:
             raise click.ClickException(f"Aucun compte avec l'adresse {email}.")

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from elearn.assessment.bank import bank_problems
-from elearn.certificates.path import PathConfigError, load_path
+from elearn.certificates.path import PATH_FILE, PathConfigError, load_path
 from elearn.config import Settings
 from elearn.content.gift import convert_gift
 from elearn.content.gift_export import export_gift
@@ -32,6 +32,16 @@ def _default_media_dir(modules_dir: Path) -> Path:
     """``media/`` beside the modules folder, else the configured one."""
     sibling = modules_dir.parent / "media"
     return sibling if sibling.is_dir() else Settings().media_dir
+
+
+def path_file_problems(modules_dir: Path, media_dir: Path) -> list[Problem]:
+    """The problems of ``parcours.yml`` (the certificate's rule, minimum active time included), if there is one."""
+    try:
+        load_path(modules_dir, media_dir)
+    except PathConfigError as error:
+        shown = display_path(modules_dir / PATH_FILE, Path.cwd())
+        return [Problem(shown, line or 1, message, "error") for line, message in error.located]
+    return []
 
 
 def format_problem(problem: Problem) -> str:
@@ -69,7 +79,7 @@ def check_command(path: Path | None, media_dir: Path | None, strict: bool) -> No
     single = path.is_file() or (path / "index.md").is_file()
     modules_dir = path.parent if single else path
     media_dir = media_dir or _default_media_dir(modules_dir)
-    problems = check_tree(modules_dir, media_dir, Path.cwd()) + _bank_problems(modules_dir, media_dir)
+    problems = check_tree(modules_dir, media_dir, Path.cwd()) + path_file_problems(modules_dir, media_dir) + _bank_problems(modules_dir, media_dir)
     if single:
         shown = display_path(path, Path.cwd())
         problems = [p for p in problems if p.path == shown or p.path.startswith(shown + "/")]

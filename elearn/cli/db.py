@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 from sqlmodel import select
 
 from elearn import accounts, migrate
-from elearn.certificates import signing
+from elearn.certificates import pades, signing
 from elearn.db import get_engine, session_scope
 from elearn.models import Role, User
 
@@ -70,6 +70,24 @@ def ensure_signing_key() -> None:
         ) from error
     if created:
         click.echo(f"Clé de signature des attestations créée : {key_file} (à sauvegarder avec la base, à ne jamais publier).")
+    ensure_pdf_signer()
+
+
+def ensure_pdf_signer() -> None:
+    """Create the self-issued certificate that signs the PDFs, unless one (perhaps the organisation's) is there."""
+    signer_file = Path(current_app.config["ELEARN_INSTANCE_DIR"]) / pades.SIGNER_FILE
+    try:
+        created = pades.ensure_signer(signer_file.parent)
+    except (pades.PdfSignerError, ValueError) as error:
+        raise click.ClickException(
+            f"{signer_file} n'est pas lisible ({error}) : remettez-y la sauvegarde de la clé et du certificat de "
+            "signature des PDF."
+        ) from error
+    if created:
+        click.echo(
+            f"Certificat de signature des PDF créé (auto-émis, ECDSA P-256) : {signer_file} (à sauvegarder avec la "
+            "base ; remplaçable par le certificat de l'organisme, voir docs/certificates.md)."
+        )
 
 
 @click.command("init")

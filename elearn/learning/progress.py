@@ -166,6 +166,11 @@ def _active_time(session: Session, user_id: int) -> dict[str, tuple[int | None, 
     }
 
 
+def active_seconds_by_module(session: Session, user_id: int) -> dict[str, int]:
+    """Seconds on task per module, in one query (for pages that read the states without their time)."""
+    return {slug: int(seconds or 0) for slug, (seconds, _first, _last) in _active_time(session, user_id).items()}
+
+
 def learner_overview(
     session: Session, user_id: int, modules: Sequence[Module], *, with_time: bool = True
 ) -> list[ModuleState]:

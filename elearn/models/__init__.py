@@ -4,8 +4,9 @@ from sqlmodel import SQLModel
 
 from elearn.models.assessment import AssessmentAttempt, SurveyResponse
 from elearn.models.audit import AuditEvent
-from elearn.models.certificate import Certificate
+from elearn.models.certificate import Certificate, CertificateDocument
 from elearn.models.operations import HealthProbe
+from elearn.models.organisation import OrganisationProfile
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
@@ -23,6 +24,8 @@ __all__ = [
     "SectionProgress",
     "AuditEvent",
     "Certificate",
+    "CertificateDocument",
+    "OrganisationProfile",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
     "HealthProbe",

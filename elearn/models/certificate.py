@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from elearn.models.base import utcnow
@@ -40,3 +40,23 @@ class Certificate(SQLModel, table=True):
     #: The certificate this one replaces (reissue), if any.
     replaces_id: int | None = Field(default=None, foreign_key="certificate.id")
 
+
+
+class CertificateDocument(SQLModel, table=True):
+    """A signed PDF issued for a certificate (« attestation », « certificat de réalisation »), kept as issued.
+
+    A signed PDF cannot be rendered twice to the same bytes (the signature holds its time), so the file
+    handed out is stored, with its SHA-256: a second download is the very same file, and a PDF brought
+    back for verification can be recognised byte for byte. After the holder's erasure ``pdf`` is
+    emptied (it prints their name) and only the fingerprint remains.
+    """
+
+    __table_args__ = (UniqueConstraint("certificate_id", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    certificate_id: int = Field(foreign_key="certificate.id", index=True)
+    #: ``attestation`` or ``realisation``.
+    kind: str = Field(max_length=16)
+    pdf: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))
+    sha256: str = Field(max_length=64, index=True)
+    created_at: datetime = Field(default_factory=utcnow)

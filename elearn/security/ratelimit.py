@@ -197,6 +197,9 @@ RESET_REQUESTS_PER_ADDRESS = Limit("reset-address", 20, 60 * 60)
 RESET_REQUESTS_PER_ACCOUNT = Limit("reset-account", 5, 60 * 60)
 #: Only unknown codes count: an employer checking many real certificates is never blocked.
 UNKNOWN_CODES_PER_ADDRESS = Limit("verify-miss", 20, 15 * 60)
+#: PDFs checked on /verify/<code> (each costs a signature check and a page read): generous for an
+#: employer comparing a few files, a wall for a script.
+VERIFY_UPLOADS_PER_ADDRESS = Limit("verify-upload", 30, 15 * 60)
 LOGIN_LOCKOUT = "login-lockout"
 DEVICE_COOKIE = "elearn_device"
 DEVICE_COOKIE_AGE = 365 * 24 * 60 * 60

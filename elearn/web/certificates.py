@@ -9,15 +9,17 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from flask import Response, current_app, request
+from flask import Response, abort, current_app, request
 
 from elearn.certificates import signing
+from elearn.certificates.documents import ATTESTATION, KINDS, DocumentMaker, document_for
 from elearn.certificates.eligibility import CertificateStatus, certificate_status
 from elearn.certificates.issue import Issuer, certificate_data
 from elearn.certificates.path import PathConfigError, TrainingPath, load_path
 from elearn.db import get_session
 from elearn.learning.progress import ModuleState
 from elearn.models import Certificate, User
+from elearn.organisation.identity import Identity, current_identity, with_identity
 from elearn.web.modules import get_library
 
 log = logging.getLogger("elearn")
@@ -57,19 +59,37 @@ def base_url() -> str:
     return (current_app.config.get("ELEARN_BASE_URL") or request.url_root).rstrip("/")
 
 
+def identity() -> Identity:
+    """The organisation's identity in force (Administration › Organisation over parcours.yml)."""
+    path, _ = path_or_problems()
+    return current_identity(get_session(), path)
+
+
 def issuer(path: TrainingPath) -> Issuer:
-    return Issuer(path, get_library(), signing.load_or_create_private_key(instance_dir()), base_url())
+    """Issues from ``path`` with the organisation's identity in force."""
+    in_force = with_identity(path, current_identity(get_session(), path))
+    return Issuer(in_force, get_library(), signing.load_or_create_private_key(instance_dir()), base_url())
 
 
-def pdf_response(certificate: Certificate) -> Response:
-    """The certificate as a PDF download, rendered from its stored, signed credential."""
-    # Imported here: WeasyPrint costs each worker about 70 MB and 0.8 s, paid by its first PDF only.
-    from elearn.certificates.pdf import render_pdf
+def document_maker() -> DocumentMaker:
+    """Renders and signs with this installation's folders and the organisation's current artwork."""
+    from elearn.certificates.pdf import Artwork  # WeasyPrint: paid by the first PDF only
 
-    content = render_pdf(
-        certificate_data(certificate), certificate.credential, instance_dir(), Path(current_app.config["ELEARN_MEDIA_DIR"])
+    organisation = identity()
+    return DocumentMaker(
+        instance_dir(), Path(current_app.config["ELEARN_MEDIA_DIR"]), Artwork(organisation.signature_png, organisation.logo_png)
     )
-    response = Response(content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="attestation-{certificate.code}.pdf"'
+
+
+def pdf_response(certificate: Certificate, kind: str = ATTESTATION) -> Response:
+    """The certificate's signed PDF of ``kind``, as stored when first handed out."""
+    data = certificate_data(certificate)
+    document = document_for(
+        get_session(), certificate, kind, lambda: document_maker().render(kind, data, certificate.credential)
+    )
+    if document.pdf is None:  # the holder was erased: pages offer no PDF, a typed URL lands here
+        abort(404)
+    response = Response(document.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{KINDS[kind][1]}-{certificate.code}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -69,3 +69,19 @@ def modules_with_example_values(tmp_path: Path) -> Path:
     text = text.replace("fonction: directrice", 'fonction: "Fonction du signataire (a\u0300 remplacer)"')  # à typed as a + ◌̀
     parcours.write_text(text, encoding="utf-8")
     return modules
+
+
+def modules_with_rule(tmp_path: Path, rule: str) -> Path:
+    """A copy of the fixture modules whose parcours.yml ends with ``rule`` (a ``temps_actif_minimum`` block)."""
+    modules = tmp_path / "modules-rule"
+    shutil.copytree(MODULES, modules)
+    parcours = modules / "parcours.yml"
+    parcours.write_text(parcours.read_text(encoding="utf-8") + rule, encoding="utf-8")
+    return modules
+
+
+def signed_pdf(data, credential_json: str, instance: Path) -> bytes:  # noqa: ANN001
+    """The attestation PDF as issued: rendered, then signed with the instance's PDF signer."""
+    from elearn.certificates.documents import ATTESTATION, DocumentMaker
+
+    return DocumentMaker(instance, MEDIA).render(ATTESTATION, data, credential_json)

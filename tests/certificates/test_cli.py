@@ -5,13 +5,15 @@ And ``elearn init``, which creates the signing key on the first run.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
 
+import pypdf
 from sqlmodel import select
 
-from elearn.certificates import signing
+from elearn.certificates import pades, signing
 from elearn.cli import main
 from elearn.cli.certificates import certificates
 from elearn.cli.db import init
@@ -92,3 +94,49 @@ def test_init_keeps_an_unreadable_key_file_and_says_so(app, runner):
     assert result.exit_code == 1
     assert f"{key_file} n'est pas une clé de signature Ed25519 lisible : remettez-y la sauvegarde" in result.output
     assert key_file.read_text() == "pas une clé"
+
+
+def test_init_creates_a_self_issued_pdf_signer_once_and_keeps_an_organisations_own(app, runner):
+    signer_file = Path(app.config["ELEARN_INSTANCE_DIR"]) / pades.SIGNER_FILE
+    first = runner.invoke(init)
+    assert first.exit_code == 0, first.output
+    assert f"Certificat de signature des PDF créé (auto-émis, ECDSA P-256) : {signer_file}" in first.output
+    assert os.stat(signer_file).st_mode & 0o777 == 0o600 and "PRIVATE KEY" not in first.output
+    certificate = pades.load_signer(signer_file.parent).certificate
+    assert certificate.public_key().curve.name == "secp256r1" and certificate.issuer == certificate.subject
+    own = _organisation_signer()  # an RSA key with its certificate, as an organisation would supply
+    signer_file.write_bytes(own)
+    second = runner.invoke(init)
+    assert second.exit_code == 0 and "Certificat de signature" not in second.output
+    assert signer_file.read_bytes() == own
+    blank = io.BytesIO()
+    _blank_pdf(blank)
+    signed = pades.sign_pdf(blank.getvalue(), pades.load_signer(signer_file.parent), name="Association", reason="Test")
+    assert pades.check_signature(signed, pades.load_signer(signer_file.parent).certificate).valid  # RSA works too
+    signer_file.write_text("pas un certificat")
+    assert runner.invoke(init).exit_code == 1 and signer_file.read_text() == "pas un certificat"
+
+
+def _blank_pdf(out: io.BytesIO) -> None:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.write(out)
+
+
+def _organisation_signer() -> bytes:
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Association Santé Égalité")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(1).not_valid_before(now).not_valid_after(now + dt.timedelta(days=365)).sign(key, hashes.SHA256())
+    )
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()) + \
+        certificate.public_bytes(serialization.Encoding.PEM)

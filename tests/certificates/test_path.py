@@ -49,7 +49,7 @@ def test_several_problems_are_reported_together_with_lines():
         .replace("media/signature.svg", "media/absente.png")
     )
     found = problems(text)
-    assert "parcours.yml, ligne 2 : clé inconnue « titres » (clés permises : titre, objectifs, version, modules, organisme, signataire, evaluation, satisfaction)." in found
+    assert "parcours.yml, ligne 2 : clé inconnue « titres » (clés permises : titre, objectifs, version, modules, organisme, signataire, evaluation, satisfaction, temps_actif_minimum)." in found
     assert "parcours.yml : clé obligatoire manquante « titre »." in found
     assert "parcours.yml, ligne 7 : « modules » cite deux fois le module « reperer »." in found
     assert any(p.endswith("clé inconnue « organisme.siret » (clés permises : nom, adresse, numero_declaration).") for p in found)

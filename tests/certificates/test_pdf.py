@@ -15,7 +15,7 @@ from elearn.certificates.credential import ModuleRecord, verify_credential
 from elearn.certificates.issue import Issuer, certificate_data, issue_certificate
 from elearn.certificates.path import load_path
 from elearn.db import get_engine, session_scope
-from elearn.formatting import date_fr
+from elearn.formatting import date_fr, percent
 from elearn.web.modules import get_library
 from tests.conftest import add_user
 from tests.certificates.support import BASE_URL, MEDIA, MODULES, certificate_app, complete_path
@@ -172,4 +172,4 @@ def test_renderer_reads_no_file_outside_its_folders(tmp_path):
 
 @pytest.mark.parametrize(("value", "text"), [(87.5, "87,5\u00a0%"), (100.0, "100\u00a0%"), (None, "—")])
 def test_scores_are_written_the_french_way(value, text):
-    assert pdf.percent(value) == text
+    assert percent(value) == text

@@ -17,7 +17,7 @@ from elearn.certificates.credential import dumps, sign_credential, to_credential
 from elearn.certificates.issue import certificate_data, issue_certificate
 from elearn.certificates.verify import verify_pdf
 from elearn.cli.certificates import verify_cert
-from tests.certificates.support import BASE_URL, MEDIA, certificate_app
+from tests.certificates.support import BASE_URL, MEDIA, certificate_app, signed_pdf
 
 
 @pytest.fixture
@@ -28,10 +28,17 @@ def issued(app, session, finished, issuer):
     return {
         "data": data,
         "json": certificate.credential,
-        "pdf": pdf.render_pdf(data, certificate.credential, instance, MEDIA),
+        "pdf": signed_pdf(data, certificate.credential, instance),
         "key": issuer.key.public_key(),
         "instance": instance,
     }
+
+
+#: The start of the message for a file changed after it was signed, before the second opinion's.
+BROKEN = (
+    "La signature électronique du PDF ne correspond plus à son contenu : le fichier a été modifié après sa délivrance."
+    "\nDeuxième avis (attestation jointe et page imprimée) : "
+)
 
 
 def rebuilt(content: bytes, attachment: bytes | None) -> bytes:
@@ -88,7 +95,7 @@ def test_genuine_pdf_is_valid_shows_the_signed_values_and_says_revocation_is_onl
 def test_genuine_pdf_with_another_active_time_is_valid(issued, issuer, active_seconds):
     data = replace(issued["data"], active_seconds=active_seconds)  # « 0 min » (twice: under a minute), « 10 h 00 min »
     credential = dumps(sign_credential(to_credential(data, BASE_URL + "/"), issuer.key, data.issued_at))
-    result = verify_pdf(pdf.render_pdf(data, credential, issued["instance"], MEDIA), issued["key"])
+    result = verify_pdf(signed_pdf(data, credential, issued["instance"]), issued["key"])
     assert result.valid, result.message
 
 
@@ -104,7 +111,7 @@ def test_genuine_pdf_with_another_active_time_is_valid(issued, issuer, active_se
 def test_value_painted_over_the_page_is_caught_naming_the_field(issued, covered, forged, problem):
     result = verify_pdf(overlaid(issued["pdf"], covered, forged), issued["key"])
     assert not result.valid
-    assert result.message.startswith("Document modifié : l'attestation signée jointe est authentique, mais la page imprimée")
+    assert result.message.startswith(BROKEN + "Document modifié : l'attestation signée jointe est authentique, mais la page imprimée")
     assert problem in result.message
 
 
@@ -123,7 +130,7 @@ def test_one_byte_changed_in_the_credential_is_caught(issued):
     tampered = issued["json"][:position] + "K" + issued["json"][position + 1 :]
     result = verify_pdf(rebuilt(issued["pdf"], tampered.encode()), issued["key"])
     assert not result.valid
-    assert result.message == "La signature ne correspond pas au contenu : l'attestation a été modifiée après sa délivrance."
+    assert result.message.endswith("Deuxième avis (attestation jointe et page imprimée) : La signature ne correspond pas au contenu : l'attestation a été modifiée après sa délivrance.")
 
 
 @pytest.mark.parametrize(
@@ -178,7 +185,7 @@ def test_cli_rejects_an_overlaid_page_with_the_field(app, issued, tmp_path):
     (tmp_path / "a.pdf").write_bytes(overlaid(issued["pdf"], "1 h 33 min", "9\u00a0h\u00a033\u00a0min"))
     result = app.test_cli_runner().invoke(verify_cert, [str(tmp_path / "a.pdf")])
     assert result.exit_code == 1
-    assert result.output.startswith("ÉCHEC : Document modifié : ") and "Temps actif mesuré : la page porte « 9 h 33 min »" in result.output
+    assert result.output.startswith("ÉCHEC : La signature électronique du PDF ne correspond plus") and "Temps actif mesuré : la page porte « 9 h 33 min »" in result.output
 
 
 def test_cli_rejects_a_tampered_pdf_with_the_reason(app, issued, tmp_path):
@@ -187,7 +194,7 @@ def test_cli_rejects_a_tampered_pdf_with_the_reason(app, issued, tmp_path):
     (tmp_path / "a.pdf").write_bytes(rebuilt(issued["pdf"], tampered.encode()))
     result = app.test_cli_runner().invoke(verify_cert, [str(tmp_path / "a.pdf")])
     assert result.exit_code == 1
-    assert result.output == "ÉCHEC : La signature ne correspond pas au contenu : l'attestation a été modifiée après sa délivrance.\n"
+    assert result.output.endswith(": La signature ne correspond pas au contenu : l'attestation a été modifiée après sa délivrance.\n")
 
 
 def test_cli_with_the_published_key_file(app, issued, tmp_path):

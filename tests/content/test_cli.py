@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from elearn.cli.content import check_command, commands, import_gift_command, new_module_command
+from tests.certificates.support import MODULES as CERTIFICATE_MODULES
 from tests.content.conftest import ERRORS, MEDIA
 
 
@@ -39,6 +40,15 @@ def test_check_reports_sorted_labelled_problems_and_exits_1(runner, tree, monkey
         "modules/03-liens.md:15: erreur : lien vers une section inconnue « #ailleurs » de ce module",
         "3 erreurs, 0 avertissement.",
     ]
+
+
+def test_check_validates_the_minimum_active_time_of_parcours_yml(runner, tree, monkeypatch) -> None:
+    parcours = (CERTIFICATE_MODULES / "parcours.yml").read_text(encoding="utf-8").replace("media/signature.svg", "")
+    (tree / "modules" / "parcours.yml").write_text(parcours + "temps_actif_minimum:\n  parcours: 90\n", encoding="utf-8")
+    monkeypatch.chdir(tree)
+    result = runner.invoke(check_command, ["modules"])
+    assert result.exit_code == 1
+    assert "modules/parcours.yml:21: erreur : « temps_actif_minimum.parcours » : « 90 » n'est pas compris" in result.output
 
 
 def test_warnings_fail_only_with_strict(runner, tree, monkeypatch) -> None:

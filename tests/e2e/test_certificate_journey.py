@@ -23,16 +23,27 @@ from tests.e2e.test_learner_journey import log_in
 pytestmark = pytest.mark.e2e
 
 
+#: The minimum active time the machine-speed click-through below cannot meet.
+ONE_HOUR = "temps_actif_minimum:\n  parcours: 1 h\n"
+
+
 @pytest.fixture
 def live_server_config(tmp_path) -> dict[str, object]:
-    """tests/fixtures/modules with the certificate tests' parcours.yml, requiring both fixture modules."""
+    """tests/fixtures/modules with the certificate tests' parcours.yml, requiring both fixture modules and
+    an hour of active time."""
     modules = tmp_path / "modules"
     shutil.copytree(FIXTURE_MODULES, modules)
     parcours = (MODULES / "parcours.yml").read_text(encoding="utf-8")
     required = parcours.replace("  - reperer\n  - agir\n", "  - premiers-pas\n  - suite\n")
     assert required != parcours
-    (modules / "parcours.yml").write_text(required, encoding="utf-8")
+    (modules / "parcours.yml").write_text(required + ONE_HOUR, encoding="utf-8")
     return {"ELEARN_MODULES_DIR": str(modules), "ELEARN_MEDIA_DIR": str(MEDIA)}
+
+
+def lower_the_minimum(live_server) -> None:  # noqa: ANN001
+    """Take the minimum active time out of parcours.yml, which is read on every request."""
+    parcours = Path(live_server.app.config["ELEARN_MODULES_DIR"]) / "parcours.yml"
+    parcours.write_text(parcours.read_text(encoding="utf-8").replace(ONE_HOUR, ""), encoding="utf-8")
 
 
 def pass_quiz_and_finish(page: Page, answers: list[str]) -> None:
@@ -65,6 +76,13 @@ def test_complete_the_fixture_path_in_the_reader_then_get_and_check_the_certific
     page.get_by_role("link", name="Commencer le module").click()
     pass_quiz_and_finish(page, ["Vrai"])
 
+    # Clicked through at machine speed: every module is completed, the reading time is not there.
+    for url in ("/attestation", "/progression"):
+        page.goto(live_server(url))
+        expect(status).to_contain_text(re.compile(r"il vous reste environ (59|60) min de lecture active"))
+        expect(page.get_by_role("button", name="Obtenir mon attestation (PDF)")).to_have_count(0)
+
+    lower_the_minimum(live_server)
     page.goto(live_server("/attestation"))
     expect(status).to_contain_text("votre attestation est prête")
     page.get_by_role("button", name="Obtenir mon attestation").click()

@@ -66,6 +66,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "assessment.attempt": OWNER,
     "assessment.submit": OWNER,
     "assessment.survey": MEMBERS,
+    "learn.realisation_pdf": OWNER,
+    "learn.own_evidence": MEMBERS,  # everyone's own pack, whatever their role
     # Vigilance network: anyone logged in may share a situation; only trainers read and publish them.
     "network.index": MEMBERS,
     "network.submit": MEMBERS,
@@ -112,6 +114,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.certificates": ADMINS,
     "admin.certificate": ADMINS,
     "admin.certificate_pdf": ADMINS,
+    "admin.realisation_pdf": ADMINS,
+    "admin.organisation": ADMINS,
+    # The world stores no logo: the administrator reaches the view, which answers 404.
+    "admin.organisation_image": {**ADMINS, "admin": "hidden"},
+    "admin.learner_evidence": ADMINS,
+    "admin.group_evidence": ADMINS,
     "admin.revoke": ADMINS,
     "admin.reissue": ADMINS,
 }
@@ -142,6 +150,7 @@ def url_for_rule(rule: Rule, world: World) -> str:
         "number": 1,
         "reflection_id": REFLECTION[1],
         "code": world.certificate_code,
+        "kind": "logo",
         "user_id": world.users["learner"].id,
         "situation_id": world.situation_id,
         "synthesis_id": world.synthesis_id,

@@ -25,7 +25,7 @@ def admin_routes() -> list[tuple[str, str]]:
             continue
         url = re.sub(r"<(?:int:)?(?:user|group)_id>", "1", rule.rule)
         url = url.replace("<dataset>", "completions").replace("<fmt>", "csv")
-        url = url.replace("<code>", "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA")
+        url = url.replace("<code>", "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA").replace("<kind>", "logo")
         assert "<" not in url, f"give a sample value for the arguments of {rule.rule}"
         routes += [(method, url) for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return routes

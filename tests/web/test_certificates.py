@@ -8,15 +8,18 @@ import pytest
 from sqlmodel import select
 
 from elearn.db import get_engine, session_scope
-from elearn.models import AuditEvent, Certificate, Role
+from elearn.models import AuditEvent, Certificate, CertificateDocument, Role
 from elearn.security import ratelimit
-from tests.certificates.support import BASE_URL, certificate_app, complete_path, modules_with_example_values, obtain_certificate
+from tests.certificates.support import BASE_URL, certificate_app, complete_path, modules_with_example_values, modules_with_rule, obtain_certificate
 from tests.conftest import AuthActions, add_user
 
 
 @pytest.fixture
-def app(tmp_path, database_url):
-    app = certificate_app(tmp_path, ELEARN_DATABASE_URL=database_url)
+def app(request, tmp_path, database_url):
+    """The certificate app; a test parametrises it indirectly with a ``temps_actif_minimum`` block to add."""
+    rule = getattr(request, "param", None)
+    modules = {"ELEARN_MODULES_DIR": str(modules_with_rule(tmp_path, rule))} if rule else {}
+    app = certificate_app(tmp_path, ELEARN_DATABASE_URL=database_url, **modules)
     yield app
     get_engine(app).dispose()
 
@@ -68,6 +71,30 @@ def test_obtaining_confirms_with_the_code_the_verification_link_and_the_download
     assert "Obtenir mon attestation" not in page.split("<main", 1)[1]
 
 
+TWO_HOURS = "temps_actif_minimum:\n  parcours: 2 h\n  modules:\n    agir: 1 h\n"
+
+
+@pytest.mark.parametrize("app", [TWO_HOURS], indirect=True)
+def test_finished_learner_below_the_minimum_is_told_the_reading_time_left(app, client, auth, learner):
+    complete_path(app, learner.id)  # 93 min 30 s of active time: 26 min 30 s short of 2 h
+    auth.login(learner.email)
+    for url in ("/modules", "/progression", "/attestation"):
+        page = client.get(url).get_data(as_text=True)
+        assert "il vous reste environ 27 min de lecture active" in page, url
+        assert "environ 7 min dans le module «&nbsp;Agir et orienter&nbsp;»" in page, url
+        assert "Obtenir mon attestation (PDF)" not in page, url
+    refused = client.post("/attestation", follow_redirects=True).get_data(as_text=True)
+    assert "il reste environ 27 min de lecture active" in refused and stored(app) == []
+
+
+@pytest.mark.parametrize("app", [TWO_HOURS], indirect=True)
+def test_admin_reads_the_minimum_in_the_path_summary(client, auth, admin):
+    auth.login(admin.email)
+    page = client.get("/admin/certificates").get_data(as_text=True)
+    assert "ensemble du parcours&nbsp;: 2 h 00 min" in page
+    assert "module «&nbsp;Agir et orienter&nbsp;»&nbsp;: 1 h 00 min" in page
+
+
 def test_obtaining_twice_gives_the_same_pdf(app, client, code):
     assert obtain_certificate(client) == code and len(stored(app)) == 1
     response = client.get(f"/attestation/{code}.pdf")
@@ -96,14 +123,19 @@ def test_certificate_pages_need_login(client):
     assert client.get("/attestation/X.pdf").status_code == 302
 
 
-def test_verification_page_shows_only_name_training_dates_and_hours(app, client, auth, learner, code):
+def test_verification_page_shows_every_certified_field_and_nothing_else_about_the_person(app, client, auth, learner, code):
+    client.get(f"/attestation/{code}.pdf")  # the PDF exists, so its fingerprint does
     auth.logout()
     page = client.get(f"/verify/{code}").get_data(as_text=True)
     for fact in ("Valide", "Camille Martin", "Prévenir les discriminations dans l&#39;accès aux soins",
-                 "du 1er novembre 2026 au 20 novembre 2026", "2 h 00 min", "1 h 33 min", code):
+                 "du 1er novembre 2026 au 20 novembre 2026", "2 h 00 min", "1 h 33 min", code,
+                 "Association Santé Égalité", "84 69 12345 69", "Agir et orienter", "87,5", "2 novembre 2026"):
         assert fact in page, fact
+    with app.app_context(), session_scope() as session:
+        [document] = session.exec(select(CertificateDocument)).all()
+    assert f'<code class="fingerprint">{document.sha256}</code>' in page
     assert learner.email not in page and "@" not in page.split("<main", 1)[1]
-    assert "Infirmière" not in page and "87,5" not in page and "87.5" not in page  # no profession, no score
+    assert "Infirmière" not in page  # the profession is not a certified fact
 
 
 def test_typed_code_leads_to_its_page(client, code):
@@ -233,20 +265,20 @@ def test_after_erasure_the_certificate_stays_valid_without_the_holders_name(app,
     assert certificate.revoked_at is None
 
 
-EXAMPLE_WARNING = "Les coordonnées de l'organisme dans modules/parcours.yml sont encore celles de l'exemple"
+EXAMPLE_WARNING = "L'organisme n'est pas entièrement renseigné"
 
 
-def test_admin_is_warned_while_parcours_yml_holds_example_values(tmp_path):
+def test_admin_is_told_what_is_missing_while_parcours_yml_holds_example_values(tmp_path):
     app = certificate_app(tmp_path, ELEARN_MODULES_DIR=str(modules_with_example_values(tmp_path)))
     add_user(app, "admin@exemple.fr", Role.ADMIN)
     client = app.test_client()
     AuthActions(client).login("admin@exemple.fr")
-    for url in ("/admin/dashboard", "/admin/certificates"):
+    for url in ("/admin/dashboard", "/admin/certificates", "/admin/organisation"):
         page = client.get(url).get_data(as_text=True)
-        assert EXAMPLE_WARNING in page and "<code>organisme.nom</code>, <code>signataire.fonction</code>" in page, url
+        assert EXAMPLE_WARNING in page and "Nom de l&#39;organisme, Fonction du ou de la signataire." in page, url
     client.get("/langue/en")
     english = client.get("/admin/dashboard").get_data(as_text=True)
-    assert "The organisation's details in modules/parcours.yml are still the example's" in english
+    assert "The organisation's details are incomplete" in english
     assert EXAMPLE_WARNING not in english
 
 

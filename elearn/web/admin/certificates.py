@@ -12,6 +12,8 @@ from sqlmodel import col, or_, select
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from elearn.certificates.active_time import rule_lines
+from elearn.certificates.documents import ATTESTATION, REALISATION
 from elearn.certificates.errors import CertificateError
 from elearn.i18n import _, _l
 from elearn.certificates.issue import (
@@ -22,11 +24,12 @@ from elearn.certificates.issue import (
     reissue_certificate,
     revoke_certificate,
 )
-from elearn.certificates.path import TrainingPath, placeholder_keys
 from elearn.db import get_session
 from elearn.models import Certificate, User
 from elearn.web.admin import bp
-from elearn.web.certificates import issuer, path_or_problems, pdf_response
+from elearn.organisation.identity import TEXT_FIELDS
+from elearn.web.certificates import identity, issuer, path_or_problems, pdf_response
+from elearn.web.modules import get_library
 
 LIST_LIMIT = 200
 
@@ -40,9 +43,9 @@ class ReasonForm(FlaskForm):
     )
 
 
-def example_keys(path: TrainingPath | None) -> tuple[str, ...]:
-    """Keys of parcours.yml still holding the shipped example's values (``admin/_example_values.html``)."""
-    return placeholder_keys(path) if path is not None else ()
+def missing_identity() -> list[str]:
+    """Labels of the organisation's required values still empty or the example's (``admin/_example_values.html``)."""
+    return [str(TEXT_FIELDS[key]) for key in identity().missing()]
 
 
 def _certificate_or_404(code: str) -> Certificate:
@@ -62,7 +65,13 @@ def certificates():
     rows = get_session().exec(statement.order_by(col(Certificate.issued_at).desc()).limit(LIST_LIMIT)).all()
     path, problems = path_or_problems()
     return render_template(
-        "admin/certificates.html", rows=rows, query=query, path=path, problems=problems, example_keys=example_keys(path)
+        "admin/certificates.html",
+        rows=rows,
+        query=query,
+        path=path,
+        problems=problems,
+        missing_identity=missing_identity(),
+        active_time_rule=rule_lines(path, get_library()) if path else [],
     )
 
 
@@ -90,11 +99,20 @@ def _detail(found: Certificate, revoke_form: ReasonForm, reissue_form: ReasonFor
 
 @bp.route("/certificates/<code>.pdf")
 def certificate_pdf(code: str):
+    return _pdf(code, ATTESTATION)
+
+
+@bp.route("/certificates/<code>/realisation.pdf")
+def realisation_pdf(code: str):
+    return _pdf(code, REALISATION)
+
+
+def _pdf(code: str, kind: str):  # noqa: ANN202
     found = _certificate_or_404(code)
     if holder_erased(get_session(), found):
         flash(_("L'identité de la personne titulaire a été effacée : le PDF ne peut plus être produit."), "error")
         return redirect(url_for("admin.certificate", code=found.code))
-    return pdf_response(found)
+    return pdf_response(found, kind)
 
 
 @bp.route("/certificates/<code>/revoke", methods=["POST"])

@@ -1,7 +1,7 @@
 """The dashboard: learners, completions, pass rates, median time and certificates over a period.
 
-It also warns while parcours.yml still holds the shipped example's organisation or signatory, the
-first page an administrator sees being the one most likely to be read before certificates go out.
+It also says which of the organisation's details are still missing (empty or the shipped example's),
+the first page an administrator sees being the one most likely to be read before certificates go out.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from elearn.i18n import _
 from elearn.reporting.queries import dashboard as dashboard_figures
 from elearn.reporting.timeline import completions_by_month
 from elearn.web.admin import bp
-from elearn.web.admin.certificates import example_keys
+from elearn.web.admin.certificates import missing_identity
 from elearn.web.admin.reports import catalog, read_filters
-from elearn.web.certificates import path_or_problems
 from elearn.web.outcomes import activity_charts, outcomes
 
 
@@ -37,7 +36,6 @@ def dashboard():
     today = date.today()
     filters = read_filters(today.replace(month=1, day=1), today)
     figures = dashboard_figures(get_session(), filters, catalog())
-    path, _problems = path_or_problems()
     results = outcomes(filters, catalog())
     return render_template(
         "admin/dashboard.html",
@@ -46,5 +44,5 @@ def dashboard():
         results=results,
         filters=filters,
         presets=period_presets(today),
-        example_keys=example_keys(path),
+        missing_identity=missing_identity(),
     )

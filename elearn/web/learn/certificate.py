@@ -15,6 +15,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from elearn.certificates.eligibility import certificate_status, certificates_of
+from elearn.certificates.documents import ATTESTATION, REALISATION
 from elearn.certificates.errors import CertificateError
 from elearn.certificates.issue import certificate_data, find_certificate, issue_certificate
 from elearn.db import get_session
@@ -75,10 +76,21 @@ def obtain_certificate():
 @bp.route("/attestation/<code>.pdf")
 @login_required
 def certificate_pdf(code: str):
+    return _own_pdf(code, ATTESTATION)
+
+
+@bp.route("/attestation/<code>/realisation.pdf")
+@login_required
+def realisation_pdf(code: str):
+    """The certificat de réalisation that goes with the attestation (for funders)."""
+    return _own_pdf(code, REALISATION)
+
+
+def _own_pdf(code: str, kind: str):  # noqa: ANN202
     found = find_certificate(get_session(), code)
     if found is None or found.user_id != current_user.id:
         abort(404)
     if found.revoked_at is not None:
         flash(_("Cette attestation a été révoquée : elle ne peut plus être téléchargée."), "error")
         return redirect(url_for("learn.certificate"))
-    return pdf_response(found)
+    return pdf_response(found, kind)
