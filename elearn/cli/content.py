@@ -108,7 +108,10 @@ def import_gift_command(source: Path, output: Path | None) -> None:
     elif output.exists():
         raise click.ClickException(f"{output} existe déjà : choisissez un autre nom")
     else:
-        output.write_text(result.markdown, encoding="utf-8")
+        try:
+            output.write_text(result.markdown, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"impossible d'écrire {output} ({exc.strerror or exc})") from exc
         click.echo(f"Écrit : {output}", err=True)
     if result.imported == 0:
         raise SystemExit(1)
@@ -117,6 +120,8 @@ def import_gift_command(source: Path, output: Path | None) -> None:
 def _gift_target(source: Path, output: Path | None) -> Path | None:
     """Where the module goes: the screen (None), the file named, or a new ``NN-<bank>.md`` in the folder named."""
     if output is None or not output.is_dir():
+        if output is not None and not output.parent.is_dir():
+            raise ScaffoldError(f"le dossier {output.parent} n'existe pas : créez-le ou choisissez un autre chemin")
         return output
     return new_module_path(output, slugify(source.stem) or "questions-importees")
 

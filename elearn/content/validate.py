@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from elearn.content.blocks import RawQuestion
-from elearn.content.messages import problem, quote_list
+from elearn.content.messages import cut, problem, quote_list
 from elearn.content.model import Problem
 from elearn.content.parse import VALID_ID_RE, ParsedModule, RawBlock, RawSection, RawText
 from elearn.content.refs import ImageRef, LinkRef, media_kind, media_name, scan
@@ -128,7 +128,7 @@ def _suggestion(key: str) -> str:
 
 
 def _show(value: object) -> str:
-    return "rien" if value is None else f"« {value} »"
+    return "rien" if value is None else f"« {cut(str(value))} »"
 
 
 def check_structure(parsed: ParsedModule) -> list[Problem]:
