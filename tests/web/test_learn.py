@@ -172,3 +172,16 @@ def test_finishing_a_completed_module_again_says_nothing_is_left(app, client, au
         client.post(f"/modules/premiers-pas/{section}/suivant")
     page = client.post("/modules/premiers-pas/verifier-ses-acquis/suivant", follow_redirects=True).get_data(as_text=True)
     assert "pas encore terminé" not in html.unescape(page)
+
+
+def test_time_is_never_credited_to_a_module_the_learner_cannot_open(app, client, auth, learner):
+    """« suite » needs « premiers-pas » completed: heartbeats naming it credit nothing and show nowhere."""
+    auth.login(learner.email)
+    client.get("/modules/premiers-pas/accueil")  # module 1 opened: its clock runs
+    assert client.get("/modules/suite/seule-section").status_code == 403
+    for _ in range(3):
+        response = client.post("/activite", json={"module": "suite", "section": "seule-section", "seconds": 15})
+        assert response.get_json() == {"credited": 0}
+    open_module(app, learner.id, "suite")  # even once opened (a row left by an earlier path), it stays locked
+    assert client.post("/activite", json={"module": "suite", "section": "seule-section", "seconds": 15}).get_json() == {"credited": 0}
+    assert count(app, ActiveTime, module_slug="suite") == 0
