@@ -197,6 +197,11 @@ RESET_REQUESTS_PER_ADDRESS = Limit("reset-address", 20, 60 * 60)
 RESET_REQUESTS_PER_ACCOUNT = Limit("reset-account", 5, 60 * 60)
 #: Only unknown codes count: an employer checking many real certificates is never blocked.
 UNKNOWN_CODES_PER_ADDRESS = Limit("verify-miss", 20, 15 * 60)
+#: « Mon compte », per account: the current password typed to change it (guessing it from a session
+#: left open), changes of name or profession, log-out everywhere, erasure requests, data downloads.
+PASSWORD_CHECKS_PER_ACCOUNT = Limit("password-check", 10, 15 * 60)
+ACCOUNT_CHANGES_PER_ACCOUNT = Limit("account-change", 20, 60 * 60)
+DATA_DOWNLOADS_PER_ACCOUNT = Limit("data-download", 10, 60 * 60)
 LOGIN_LOCKOUT = "login-lockout"
 DEVICE_COOKIE = "elearn_device"
 DEVICE_COOKIE_AGE = 365 * 24 * 60 * 60
