@@ -223,7 +223,8 @@ def test_account_actions_need_the_csrf_token(tmp_path):
         ("/compte/effacement", {}),
         ("/compte/deconnexion", {}),
     ]:
-        assert client.post(path, data=data).status_code == 400, path
+        response = client.post(path, data=data)
+        assert response.status_code == 400 and "Le formulaire a expiré" in text_of(response), path
     assert logged_in(client) and user(app).full_name == "Camille Martin"
     with app.app_context(), session_scope() as session:
         assert session.exec(select(AuditEvent).where(AuditEvent.action != "account.created")).all() == []

@@ -6,7 +6,7 @@ audit trail by the domain functions it calls (:mod:`elearn.accounts`, :mod:`elea
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
 from elearn import accounts, privacy
@@ -85,8 +85,8 @@ def change_password():
 @login_required
 def download_data():
     """« Mes données »: the same file an administrator can produce, recorded as downloaded by the person."""
-    if not AccountActionForm().validate_on_submit():
-        return _page(status=400)
+    if not AccountActionForm().validate_on_submit():  # CSRFProtect refuses a missing token before this
+        abort(400)
     ratelimit.enforce(ratelimit.DATA_DOWNLOADS_PER_ACCOUNT, _subject())
     return personal_data_download(current_user, actor=current_user)
 
@@ -94,8 +94,8 @@ def download_data():
 @bp.route("/compte/effacement", methods=["POST"])
 @login_required
 def request_erasure():
-    if not AccountActionForm().validate_on_submit():
-        return _page(status=400)
+    if not AccountActionForm().validate_on_submit():  # CSRFProtect refuses a missing token before this
+        abort(400)
     ratelimit.enforce(ratelimit.ACCOUNT_CHANGES_PER_ACCOUNT, _subject())
     if privacy.request_erasure(get_session(), current_user):
         flash(_("Votre demande d'effacement est transmise aux administrateurs, qui vous répondront."), "success")
@@ -108,8 +108,8 @@ def request_erasure():
 @login_required
 def log_out_everywhere():
     """« Se déconnecter de tous mes appareils »: every session of the account ends, this one included."""
-    if not AccountActionForm().validate_on_submit():
-        return _page(status=400)
+    if not AccountActionForm().validate_on_submit():  # CSRFProtect refuses a missing token before this
+        abort(400)
     ratelimit.enforce(ratelimit.ACCOUNT_CHANGES_PER_ACCOUNT, _subject())
     accounts.end_every_session(get_session(), current_user)
     end_session_here()

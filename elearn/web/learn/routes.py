@@ -205,11 +205,11 @@ def heartbeat():
     if module is None or module.section(section_id) is None:
         return json_error(_("Module ou section inconnu."), 404)
     if isinstance(seconds, bool) or not isinstance(seconds, int | float | str):
-        return json_error(_("durée invalide"))
+        return json_error(_("Durée invalide : un nombre de secondes est attendu."))
     try:
         seconds = int(seconds)
     except (TypeError, ValueError, OverflowError):
-        return json_error(_("durée invalide"))
+        return json_error(_("Durée invalide : un nombre de secondes est attendu."))
     prerequisites = [slug for slug in module.prerequisites if library.get(slug) is not None]
     credited = tracking.record_heartbeat(
         get_session(), current_user.id, module.slug, section_id, seconds, prerequisites=prerequisites
