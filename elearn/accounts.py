@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -146,6 +146,14 @@ def _parse_session_id(session_id: str) -> tuple[int, int, str] | None:
     return int(user_id), int(version), token
 
 
+#: Built once: the loader runs on every request, and building the statement cost more than running it.
+_USER_AND_ENDED_SESSION = (
+    select(User, EndedSession.token)
+    .outerjoin(EndedSession, col(EndedSession.token) == bindparam("token"))
+    .where(col(User.id) == bindparam("user_id"))
+)
+
+
 def load_user_from_session_id(session: Session, session_id: str) -> User | None:
     """Flask-Login loader: the active user of a session that neither log-out nor a version bump ended.
 
@@ -156,11 +164,7 @@ def load_user_from_session_id(session: Session, session_id: str) -> User | None:
     if parsed is None:
         return None
     user_id, version, token = parsed
-    row = session.exec(
-        select(User, EndedSession.token)
-        .outerjoin(EndedSession, col(EndedSession.token) == token)
-        .where(User.id == user_id)
-    ).first()
+    row = session.exec(_USER_AND_ENDED_SESSION, params={"user_id": user_id, "token": token}).first()  # type: ignore[call-overload]
     if row is None:
         return None
     user, ended = row
