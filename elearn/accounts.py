@@ -1,4 +1,13 @@
-"""Account rules: registration, authentication, roles and password resets, independent of the web layer."""
+"""Account rules: registration, authentication, sessions, roles, the person's own changes and password
+resets, independent of the web layer.
+
+Sessions: the identifier a log-in stores in its cookies (session and « se souvenir de moi ») is
+``"<user id>:<session version>:<token>"`` (:meth:`elearn.models.User.get_id`). Bumping the account's ``session_version`` ends every session
+of the account (a password change, « se déconnecter de tous mes appareils », a deactivation); recording
+the random token in ``endedsession`` ends that one log-in (log-out), so even a copy of its cookies saved
+before no longer opens the account, on any worker. Both are read with the user, in one query by primary
+key, on every request.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +19,13 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import bindparam, delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from elearn.i18n import _
-from elearn.models import AuditEvent, PasswordResetRequest, PasswordResetToken, Role, User
+from elearn.learning.upsert import upsert
+from elearn.models import AuditEvent, EndedSession, PasswordResetRequest, PasswordResetToken, Role, User
 from elearn.models.base import utcnow
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters.
@@ -124,15 +135,105 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
     return user
 
 
-def load_user_from_session_id(session: Session, session_id: str) -> User | None:
-    """Flask-Login loader: ``"<id>:<version>"``; a stale version (password changed) is refused."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+#: What ``endedsession.token`` holds: longer tokens are not ours.
+MAX_SESSION_TOKEN = 32
+
+
+def _parse_session_id(session_id: str) -> tuple[int, int, str] | None:
+    user_id, version, token = (session_id.split(":") + ["", "", ""])[:3]
+    if not (user_id.isdigit() and version.isdigit() and 0 < len(token) <= MAX_SESSION_TOKEN):
         return None
-    user = session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
+    return int(user_id), int(version), token
+
+
+#: Built once: the loader runs on every request, and building the statement cost more than running it.
+_USER_AND_ENDED_SESSION = (
+    select(User, EndedSession.token)
+    .outerjoin(EndedSession, col(EndedSession.token) == bindparam("token"))
+    .where(col(User.id) == bindparam("user_id"))
+)
+
+
+def load_user_from_session_id(session: Session, session_id: str) -> User | None:
+    """Flask-Login loader: the active user of a session that neither log-out nor a version bump ended.
+
+    One query: the user by primary key, outer-joined to the ended-session row of the token, if any.
+    An identifier without a token (opened before tokens existed) is refused: its holder logs in again.
+    """
+    parsed = _parse_session_id(session_id)
+    if parsed is None:
+        return None
+    user_id, version, token = parsed
+    row = session.exec(_USER_AND_ENDED_SESSION, params={"user_id": user_id, "token": token}).first()  # type: ignore[call-overload]
+    if row is None:
+        return None
+    user, ended = row
+    if ended is not None or not user.is_active or user.session_version != version:
         return None
     return user
+
+
+def end_session(session: Session, session_id: str, *, lifetime: timedelta) -> None:
+    """Log-out: the log-in ``session_id`` can no longer be resumed, from any copy of its cookies.
+
+    Rows older than ``lifetime`` (how long a cookie stays valid after it was signed) are purged here,
+    as no cookie signed before them can still be accepted.
+    """
+    parsed = _parse_session_id(session_id)
+    if parsed is None:
+        return
+    user_id, _version, token = parsed
+    now = utcnow()
+    upsert(session, EndedSession.__table__, {"token": token, "user_id": user_id, "ended_at": now}, ["token"], {"ended_at": now})  # type: ignore[attr-defined]
+    session.exec(delete(EndedSession).where(col(EndedSession.ended_at) < now - lifetime))  # type: ignore[call-overload]
+    session.commit()
+
+
+def end_every_session(session: Session, user: User) -> None:
+    """« Se déconnecter de tous mes appareils »: every session of ``user`` ends, this one included."""
+    user.session_version += 1
+    session.add(user)
+    record(session, "account.logged_out_everywhere", actor=user, target=f"user:{user.id}")
+    session.commit()
+
+
+# The person's own changes (« Mon compte ») -----------------------------------------------------------
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Change one's own password after giving the current one; every other session of the account ends.
+
+    The caller gives the current browser a new session identifier (the version changed).
+    """
+    if not verify_password(user.password_hash, current):
+        raise AccountError(_("Mot de passe actuel incorrect."), "current_password")
+    check_password_strength(new)
+    if new == current:
+        raise AccountError(_("Le nouveau mot de passe doit être différent de l'actuel."), "password")
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    session.add(user)
+    record(session, "account.password_changed", actor=user, target=f"user:{user.id}")
+    session.commit()
+
+
+def change_identity(session: Session, user: User, *, full_name: str, profession: str, actor: User) -> bool:
+    """Change the name (printed on certificates) and profession; False when nothing changed.
+
+    For now a person's own change applies at once; the rules on names already printed on certificates
+    belong here. The audit trail says which fields changed, not their values (it outlives an erasure).
+    """
+    full_name, profession = " ".join(full_name.split()), " ".join(profession.split())
+    if not full_name:
+        raise AccountError(_("Indiquez vos nom et prénom."), "full_name")
+    changed = [name for name, value in (("full_name", full_name), ("profession", profession)) if getattr(user, name) != value]
+    if not changed:
+        return False
+    user.full_name, user.profession = full_name, profession
+    session.add(user)
+    record(session, "account.identity_changed", actor=actor, target=f"user:{user.id}", fields=changed)
+    session.commit()
+    return True
 
 
 def change_role(session: Session, user: User, role: Role, *, actor: User) -> None:

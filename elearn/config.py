@@ -9,6 +9,7 @@ import os
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from elearn.private_files import create_once
@@ -44,6 +45,10 @@ def _read_key(key_file: Path, attempts: int = 50, pause: float = 0.02) -> str:
             return key
         time.sleep(pause)
     raise RuntimeError(f"{key_file} is empty: delete it (sessions will restart) or set ELEARN_SECRET_KEY.")
+
+
+#: How long a session lasts after the last visit, and how long the remember-me cookie lasts.
+SESSION_LIFETIME = timedelta(days=14)
 
 
 @dataclass
@@ -88,7 +93,10 @@ class Settings:
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
-            "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+            # One lifetime for both cookies (docs/security.md): a session ends 14 days after the last
+            # visit; « Rester connecté·e » keeps it across browser restarts for as long, not a year.
+            "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME,
+            "REMEMBER_COOKIE_DURATION": SESSION_LIFETIME,
             "WTF_CSRF_TIME_LIMIT": None,
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         }

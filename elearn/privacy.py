@@ -1,4 +1,8 @@
-"""Personal data rights (RGPD): a person's own data as a file, and erasure by anonymisation.
+"""Personal data rights (RGPD): a person's own data as a file, erasure requests, and erasure by anonymisation.
+
+A person asks for erasure from « Mon compte »; the request waits for an administrator, who decides
+(an account may have to be kept, e.g. while a funder's audit is under way) and either erases it or
+closes the request. Both steps are in the audit trail.
 
 Erasure anonymises rather than deletes: the account keeps its number, its progress, quiz results and
 active time, so the training's anonymous statistics (completions, pass rates, time per module) stay
@@ -21,6 +25,7 @@ from elearn.i18n import _
 from elearn.models import (
     ActiveTime,
     AuditEvent,
+    ErasureRequest,
     ModuleProgress,
     PasswordResetRequest,
     PasswordResetToken,
@@ -30,6 +35,7 @@ from elearn.models import (
     TrainingGroup,
     User,
 )
+from elearn.models.base import utcnow
 from elearn.reporting.certificates import learner_certificates
 from elearn.reporting.conditions import ERASED_EMAIL_DOMAIN, is_erased
 
@@ -80,6 +86,50 @@ def record_data_export(session: Session, user: User, *, actor: User) -> None:
     session.commit()
 
 
+def request_erasure(session: Session, user: User) -> bool:
+    """Record ``user``'s request to be erased, for the administrators; False if one is already pending."""
+    if pending_erasure_request(session, user) is not None:
+        return False
+    session.add(ErasureRequest(user_id=user.id))  # type: ignore[arg-type]
+    record(session, "account.erasure_requested", actor=user, target=f"user:{user.id}")
+    session.commit()
+    return True
+
+
+def pending_erasure_request(session: Session, user: User) -> ErasureRequest | None:
+    return session.exec(
+        select(ErasureRequest).where(ErasureRequest.user_id == user.id, col(ErasureRequest.handled_at).is_(None))
+    ).first()
+
+
+def pending_erasure_requests(session: Session) -> list[tuple[ErasureRequest, User]]:
+    """Requests waiting for a decision, oldest first, with their accounts."""
+    rows = session.exec(
+        select(ErasureRequest, User)
+        .join(User, col(User.id) == ErasureRequest.user_id)
+        .where(col(ErasureRequest.handled_at).is_(None))
+        .order_by(col(ErasureRequest.created_at))
+    ).all()
+    return list(rows)
+
+
+def _close_erasure_requests(session: Session, user: User) -> None:
+    for request in session.exec(
+        select(ErasureRequest).where(ErasureRequest.user_id == user.id, col(ErasureRequest.handled_at).is_(None))
+    ):
+        request.handled_at = utcnow()
+        session.add(request)
+
+
+def decline_erasure(session: Session, user: User, *, actor: User) -> None:
+    """An administrator keeps the account: the pending request is closed, and that is recorded."""
+    if pending_erasure_request(session, user) is None:
+        return
+    _close_erasure_requests(session, user)
+    record(session, "account.erasure_declined", actor=actor, target=f"user:{user.id}")
+    session.commit()
+
+
 def erase_person(session: Session, user: User, *, actor: User, confirmation: str) -> None:
     """Anonymise ``user`` once ``confirmation`` repeats their e-mail address.
 
@@ -102,6 +152,7 @@ def erase_person(session: Session, user: User, *, actor: User, confirmation: str
     user.session_version += 1
     session.add(user)
     forget_holder(session, user.id, ERASED_NAME)  # type: ignore[arg-type]
+    _close_erasure_requests(session, user)
     for model in (ReflectionAnswer, PasswordResetRequest, PasswordResetToken):
         session.exec(delete(model).where(model.user_id == user.id))  # type: ignore[call-overload,attr-defined]
     record(session, "account.erased", actor=actor, target=f"user:{user.id}")

@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from elearn.content.messages import yaml_detail
+from elearn.content import yamlread
+from elearn.content.messages import cut
 from elearn.satisfaction.surveys import DEFAULT as DEFAULT_SURVEYS
 from elearn.satisfaction.surveys import Surveys, read_items
 
@@ -172,12 +173,11 @@ def parse_path(text: str, media_dir: Path, modules_dir: Path | None = None) -> T
     try:
         data, lines = _read_yaml(text)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f", ligne {mark.line + 1}" if mark else ""
-        detail = yaml_detail(getattr(error, "problem", None) or str(error).splitlines()[0])
+        line, detail = yamlread.describe_error(error)
+        where = f", ligne {line + 1}" if line is not None else ""
         raise PathConfigError([f"{PATH_FILE}{where} : YAML invalide ({detail})."]) from error
     except ValueError as error:  # a scalar YAML reads as an impossible date or number (« 2024-13-45 »)
-        raise PathConfigError([f"{PATH_FILE} : date ou nombre impossible ({error}) ; mettez la valeur entre guillemets."]) from error
+        raise PathConfigError([f"{PATH_FILE} : date ou nombre impossible ({cut(str(error))}) ; mettez la valeur entre guillemets."]) from error
     except RecursionError as error:
         raise PathConfigError([f"{PATH_FILE} : YAML trop imbriqué pour être lu."]) from error
     if not isinstance(data, dict):
@@ -198,8 +198,8 @@ def _read_yaml(text: str) -> tuple[Any, dict[str, int]]:
     and pure-Python YAML parsing cost more than the rest of the certificate status; the result is
     only read, never changed, so one copy serves every request.
     """
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
-    return yaml.safe_load(text), _key_lines(root)
+    root, data = yamlread.load(text)
+    return data, _key_lines(root)
 
 
 def _key_lines(node: yaml.Node | None, prefix: str = "") -> dict[str, int]:

@@ -140,7 +140,10 @@ def import_gift_command(source: Path, output: Path | None) -> None:
     elif output.exists():
         raise click.ClickException(f"{output} existe déjà : choisissez un autre nom")
     else:
-        output.write_text(result.markdown, encoding="utf-8")
+        try:
+            output.write_text(result.markdown, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"impossible d'écrire {output} ({exc.strerror or exc})") from exc
         click.echo(f"Écrit : {output}", err=True)
 
 

@@ -187,21 +187,38 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
 }
 
 
+#: What :mod:`elearn.content.yamlread` says when it refuses an alias (a « billion laughs » guard).
+ALIAS_REFUSED = "alias refused"
 #: PyYAML's explanations (English) -> what a trainer should look for.
 YAML_HINTS: tuple[tuple[str, str], ...] = (
     ("mapping values are not allowed", "deux-points inattendu (mettez entre guillemets un texte qui contient « : »)"),
     ("expected <block end>", "indentation incohérente (alignez les lignes d'une même liste)"),
     ("cannot start any token", "caractère interdit en début de valeur (tabulation, @ ou `) : utilisez des espaces ou des guillemets"),
     ("could not find expected ':'", "deux-points manquant après une clé"),
-    ("quoted scalar", "guillemet non fermé"),
+    ("quoted scalar", "guillemet non fermé : fermez le texte ouvert par « \" » ou « ' » sur cette ligne"),
     ("expected ',' or ']'", "crochet [ ] non fermé"),
     ("expected ',' or '}'", "accolade { } non fermée"),
+    ("could not determine a constructor for the tag", "étiquette YAML (« !! » ou « ! ») non permise : écrivez la valeur seule"),
+    ("found undefined tag handle", "étiquette YAML (« ! ») non permise : écrivez la valeur seule"),
+    (ALIAS_REFUSED, "les alias YAML (« *nom ») ne sont pas permis : recopiez la valeur"),
+    ("found undefined alias", "les alias YAML (« *nom ») ne sont pas permis : recopiez la valeur"),
 )
+#: Longest text of the author's a message quotes (a value, PyYAML's words): a huge value is cut.
+MAX_QUOTED = 120
 
 
-def yaml_detail(english: str) -> str:
-    """A French explanation of a PyYAML error when we know it, else PyYAML's own words."""
-    return next((french for needle, french in YAML_HINTS if needle in english), english)
+def cut(text: str, limit: int = MAX_QUOTED) -> str:
+    """``text`` shortened to ``limit`` characters (an ellipsis marks the cut), for messages."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def yaml_detail(*english: str) -> str:
+    """A French explanation of a PyYAML error when one of its phrases is known, else its first words, cut."""
+    for phrase in english:
+        hint = next((french for needle, french in YAML_HINTS if needle in phrase), None)
+        if hint:
+            return hint
+    return cut(english[0])
 
 
 def problem(key: str, path: str, line: int, /, **fields: object) -> Problem:

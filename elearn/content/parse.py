@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from elearn.content import yamlread
 from elearn.content.blocks import RawQuestion, RawReflection, parse_quiz, parse_reflection, split_options
-from elearn.content.messages import problem, quote_list, yaml_detail
+from elearn.content.messages import cut, problem, quote_list
 from elearn.content.model import Problem
 
 Lines = list[tuple[int, str]]
@@ -227,16 +228,13 @@ def _load_yaml(text: str, shown: str, problems: list[Problem]) -> tuple[dict, di
     None when it cannot be read at all (the problem is recorded).
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = yamlread.load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark is not None else 2
-        detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(problem("yaml_invalid", shown, line, detail=yaml_detail(detail)))
+        line, detail = yamlread.describe_error(exc)
+        problems.append(problem("yaml_invalid", shown, 2 if line is None else line + 2, detail=detail))
         return None
     except (ValueError, TypeError, RecursionError) as exc:  # e.g. a date PyYAML cannot build
-        problems.append(problem("yaml_invalid", shown, 2, detail=str(exc)))
+        problems.append(problem("yaml_invalid", shown, 2, detail=cut(str(exc))))
         return None
     if data is None:
         return {}, {}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from elearn.content.blocks import RawQuestion, split_reference
 from elearn.content.certifying import read_options
-from elearn.content.messages import problem, quote_list
+from elearn.content.messages import cut, problem, quote_list
 from elearn.content.model import Problem
 from elearn.content.parse import VALID_ID_RE, ParsedModule, RawBlock, RawSection, RawText
 from elearn.content.render import DEFAULT_PASS_MARK
@@ -159,7 +159,7 @@ def _suggestion(key: str) -> str:
 
 
 def _show(value: object) -> str:
-    return "rien" if value is None else f"« {value} »"
+    return "rien" if value is None else f"« {cut(str(value))} »"
 
 
 def check_structure(parsed: ParsedModule) -> list[Problem]:

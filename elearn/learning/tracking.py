@@ -9,7 +9,9 @@ many seconds the learner was active since its last heartbeat, and the server cre
 wall-clock time elapsed since it last credited *this learner* (whatever the tab), and at most
 ``MAX_HEARTBEAT_SECONDS`` (the very first heartbeat: at most the time since the module was opened).
 Faster-than-real-time, replayed or concurrent (two tabs) heartbeats therefore
-never add up to more than the time that really passed.
+never add up to more than the time that really passed. And every heartbeat, not only the first, must
+name a module the learner opened and may open (its prerequisites completed): time cannot be moved onto
+a locked or never-opened module, where it would show as that module's time on task.
 
 A section counts as read once the learner has spent ``READ_AFTER_ACTIVE_SECONDS`` of active time on it,
 whichever link brought them there or took them away (the table of contents, « Précédente », a bookmark);
@@ -143,20 +145,34 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     session.commit()
 
 
-def _first_credit(session: Session, user_id: int, module_slug: str, claimed: int, now: datetime) -> int:
+def _opened_at(session: Session, user_id: int, module_slug: str, prerequisites: Sequence[str]) -> datetime | None:
+    """When the learner opened the module, if they did and may still open it, else None.
+
+    One query reads the module's progress row and those of its ``prerequisites``: a module never opened,
+    or locked because a prerequisite is not completed, earns no time, whatever the browser says.
+    """
+    rows = session.exec(
+        select(ModuleProgress.module_slug, ModuleProgress.started_at, ModuleProgress.completed_at).where(
+            ModuleProgress.user_id == user_id,
+            ModuleProgress.module_slug.in_([module_slug, *prerequisites]),  # type: ignore[attr-defined]
+        )
+    ).all()
+    found = {slug: (started_at, completed_at) for slug, started_at, completed_at in rows}
+    if module_slug not in found:
+        return None
+    if any(found.get(slug, (None, None))[1] is None for slug in prerequisites if slug != module_slug):
+        return None
+    return as_utc(found[module_slug][0])
+
+
+def _first_credit(opened_at: datetime, claimed: int, now: datetime) -> int:
     """What the learner's very first heartbeat may credit: no more than the time since they opened the
-    module (its first page view), so even the first seconds never exceed wall-clock time. A heartbeat for
-    a module the learner never opened credits nothing."""
-    started_at = session.exec(
-        select(ModuleProgress.started_at).where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == module_slug)
-    ).first()
-    if started_at is None:
-        return 0
-    elapsed = int((now - as_utc(started_at)).total_seconds())
+    module (its first page view), so even the first seconds never exceed wall-clock time."""
+    elapsed = int((now - opened_at).total_seconds())
     return max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
 
 
-def _advance_clock(session: Session, user_id: int, module_slug: str, claimed: int, now: datetime) -> int:
+def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed: int, now: datetime) -> int:
     """Move the learner's clock forward and return the seconds that may be credited.
 
     A compare-and-swap update (``WHERE credited_until = <value read>``) makes concurrent heartbeats of
@@ -165,7 +181,7 @@ def _advance_clock(session: Session, user_id: int, module_slug: str, claimed: in
     for _ in range(5):
         clock = session.get(ActivityClock, user_id, populate_existing=True)
         if clock is None:
-            credit = _first_credit(session, user_id, module_slug, claimed, now)
+            credit = _first_credit(opened_at, claimed, now)
             if credit == 0:
                 return 0
             session.add(ActivityClock(user_id=user_id, credited_until=now))
@@ -218,14 +234,28 @@ def mark_read_after_active_time(
 
 
 def record_heartbeat(
-    session: Session, user_id: int, module_slug: str, section_id: str, active_seconds: int, now: datetime | None = None
+    session: Session,
+    user_id: int,
+    module_slug: str,
+    section_id: str,
+    active_seconds: int,
+    now: datetime | None = None,
+    prerequisites: Sequence[str] = (),
 ) -> int:
-    """Credit active time for a heartbeat; returns the seconds actually credited (possibly 0)."""
+    """Credit active time for a heartbeat; returns the seconds actually credited (possibly 0).
+
+    ``section_id`` must be a section of ``module_slug`` (the caller checks it against the library) and
+    ``prerequisites`` the module's prerequisites: nothing is credited unless the learner opened the
+    module and completed every prerequisite (a module they cannot open earns no time).
+    """
     now = now or utcnow()
     claimed = max(0, int(active_seconds))
     if claimed == 0:
         return 0
-    credit = _advance_clock(session, user_id, module_slug, claimed, now)
+    opened_at = _opened_at(session, user_id, module_slug, prerequisites)
+    if opened_at is None:
+        return 0
+    credit = _advance_clock(session, user_id, opened_at, claimed, now)
     if credit:
         _touch_activity(session, user_id, module_slug, section_id, now, credit)
     session.commit()

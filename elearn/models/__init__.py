@@ -11,7 +11,15 @@ from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation,
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
 from elearn.models.security import RateLimitCounter
-from elearn.models.user import PasswordResetRequest, PasswordResetToken, Role, TrainingGroup, User
+from elearn.models.user import (
+    EndedSession,
+    ErasureRequest,
+    PasswordResetRequest,
+    PasswordResetToken,
+    Role,
+    TrainingGroup,
+    User,
+)
 
 metadata = SQLModel.metadata
 
@@ -30,4 +38,4 @@ __all__ = [
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
     "HealthProbe",
     "RateLimitCounter",
-    "PasswordResetRequest", "PasswordResetToken", "Role", "TrainingGroup", "User", "metadata"]
+    "EndedSession", "ErasureRequest", "PasswordResetRequest", "PasswordResetToken", "Role", "TrainingGroup", "User", "metadata"]

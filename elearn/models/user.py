@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from enum import StrEnum
 
@@ -10,6 +11,9 @@ from sqlmodel import Field, SQLModel
 from elearn.i18n import N_, _
 from elearn.models.base import utcnow
 
+
+#: Random bytes of a session identifier's token (``token_urlsafe``: 22 characters, at most 32 stored).
+SESSION_TOKEN_BYTES = 16
 
 #: French labels of the roles, translated where they are shown.
 ROLE_LABELS = {"learner": N_("Apprenant·e"), "trainer": N_("Formateur·rice"), "admin": N_("Administrateur·rice")}
@@ -67,8 +71,13 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        """Session identifier: id plus session version, so bumping the version invalidates sessions."""
-        return f"{self.id}:{self.session_version}"
+        """A new session identifier, ``"<id>:<session version>:<random token>"``, at each call.
+
+        Flask-Login calls it once per log-in and stores it in the session and remember cookies. Bumping
+        the version ends every session of the account; ending the token (log-out) ends this one log-in
+        (see :mod:`elearn.accounts`).
+        """
+        return f"{self.id}:{self.session_version}:{secrets.token_urlsafe(SESSION_TOKEN_BYTES)}"
 
     # Roles ----------------------------------------------------------------------------------------
     @property
@@ -98,3 +107,24 @@ class PasswordResetToken(SQLModel, table=True):
     expires_at: datetime
     used_at: datetime | None = None
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class EndedSession(SQLModel, table=True):
+    """A log-in ended by log-out. Its cookies, even copies saved before, no longer open it, on any worker.
+
+    ``token`` is the random part of the session identifier (see :func:`elearn.accounts.session_id`);
+    a row is useless, and purged, once no cookie signed before ``ended_at`` can still be valid.
+    """
+
+    token: str = Field(max_length=32, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    ended_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class ErasureRequest(SQLModel, table=True):
+    """A person's request to have their account erased, waiting for an administrator's decision."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    handled_at: datetime | None = None

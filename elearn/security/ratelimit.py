@@ -200,6 +200,11 @@ UNKNOWN_CODES_PER_ADDRESS = Limit("verify-miss", 20, 15 * 60)
 #: PDFs checked on /verify/<code> (each costs a signature check and a page read): generous for an
 #: employer comparing a few files, a wall for a script.
 VERIFY_UPLOADS_PER_ADDRESS = Limit("verify-upload", 30, 15 * 60)
+#: « Mon compte », per account: the current password typed to change it (guessing it from a session
+#: left open), changes of name or profession, log-out everywhere, erasure requests, data downloads.
+PASSWORD_CHECKS_PER_ACCOUNT = Limit("password-check", 10, 15 * 60)
+ACCOUNT_CHANGES_PER_ACCOUNT = Limit("account-change", 20, 60 * 60)
+DATA_DOWNLOADS_PER_ACCOUNT = Limit("data-download", 10, 60 * 60)
 LOGIN_LOCKOUT = "login-lockout"
 DEVICE_COOKIE = "elearn_device"
 DEVICE_COOKIE_AGE = 365 * 24 * 60 * 60

@@ -1,7 +1,8 @@
 """Session cookies that slide without being rewritten on every response.
 
-A logged-in session is permanent: it ends ``PERMANENT_SESSION_LIFETIME`` (14 days) after the cookie was
-last written, so it lasts as long as the learner keeps coming back. Flask slides that date by rewriting
+A logged-in session ends ``PERMANENT_SESSION_LIFETIME`` (14 days) after the cookie was last written, so
+it lasts as long as the learner keeps coming back; without « Rester connecté·e » its cookie is also a
+browser-session cookie, gone when the browser closes (the 14 days still apply to a browser left open). Flask slides that date by rewriting
 the cookie on every response (``SESSION_REFRESH_EACH_REQUEST``): serialising, compressing and signing
 the session and sending it again on every page, heartbeat and media file, whose cost the benchmark shows
 on the server and on the client. Here a cookie nobody changed is rewritten only once it is
@@ -51,7 +52,7 @@ class SlidingSessionInterface(SecureCookieSessionInterface):
     def should_set_cookie(self, app: Flask, session: SessionMixin) -> bool:
         if session.modified:
             return True
-        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+        if not app.config["SESSION_REFRESH_EACH_REQUEST"]:  # permanent or not: the signing date slides
             return False
         signed_at = getattr(session, "signed_at", None)
         return signed_at is None or datetime.now(UTC) - signed_at >= REWRITE_AFTER

@@ -105,6 +105,7 @@ NAV = [
     ("network.index", i18n.N_("Réseau de vigilance"), {"learner", "trainer", "admin"}),
     ("trainer.index", i18n.N_("Espace formateur"), {"trainer", "admin"}),
     ("admin.index", i18n.N_("Administration"), {"admin"}),
+    ("auth.account", i18n.N_("Mon compte"), {"learner", "trainer", "admin"}),
 ]
 
 

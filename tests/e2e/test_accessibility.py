@@ -87,6 +87,7 @@ def pages(world: World) -> list[tuple[str, str]]:
         ("learner", "/modules/atelier/pratique"),
         ("learner", "/progression"),
         ("learner", "/attestation"),
+        ("learner", "/compte"),
         ("learner", "/reseau/"),
         ("learner", "/reseau/signaler"),
         ("learner", "/reseau/merci"),
@@ -164,6 +165,7 @@ ERROR_STATES = [
     ("learner", QUIZ_SECTION, lambda page: _send(page, "Valider mes réponses")),
     ("learner", "/reseau/signaler", lambda page: _send(page, "Envoyer anonymement")),
     ("admin", "/admin/groups", lambda page: _send(page, "Créer le groupe")),
+    ("learner", "/compte", lambda page: _send(page, "Changer le mot de passe")),
 ]
 
 

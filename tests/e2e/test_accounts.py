@@ -86,3 +86,34 @@ def test_form_without_csrf_token_is_refused(page: Page, live_server):
     page.get_by_label("Mot de passe").fill(PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
     expect(page.get_by_role("alert")).to_contain_text("incorrect")  # nothing was created
+
+
+def log_in(page: Page, server, email: str, remember: bool = False) -> None:
+    page.goto(server("/login"))
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    if remember:
+        page.get_by_label("Rester connecté·e sur cet appareil").check()
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+
+
+def test_changing_the_password_in_my_account_logs_the_other_browser_out(page: Page, browser, live_server):
+    add_user(live_server.app, "lea@exemple.fr", Role.LEARNER, "Léa Martin")
+    other = browser.new_context(locale="fr-FR").new_page()
+    log_in(other, live_server, "lea@exemple.fr", remember=True)
+    log_in(page, live_server, "lea@exemple.fr")
+
+    page.get_by_role("link", name="Mon compte").click()
+    page.get_by_label("Mot de passe actuel").fill(PASSWORD)
+    page.get_by_label("Nouveau mot de passe (10 caractères au moins)").fill("une toute nouvelle phrase")
+    page.get_by_label("Confirmez le mot de passe").fill("une toute nouvelle phrase")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    expect(page.get_by_role("status")).to_contain_text("Vos autres appareils sont déconnectés.")
+    page.get_by_role("link", name="Ma progression").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("progression")
+
+    other.goto(live_server("/progression"))
+    expect(other).to_have_url(re.compile(r"/login"))
+    expect(other.get_by_role("button", name="Se connecter")).to_be_visible()
+    other.context.close()

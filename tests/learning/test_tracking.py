@@ -168,3 +168,21 @@ def test_time_on_a_section_never_shown_marks_nothing(app, learner):
     with app.app_context(), session_scope() as session:
         assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", T0)
         assert session.exec(select(SectionProgress)).all() == []
+def test_heartbeats_after_the_first_credit_only_a_module_the_learner_opened(app, learner):
+    assert beat(app, learner.id, 15, T0) == 15  # "mod" opened: the clock runs
+    with app.app_context(), session_scope() as session:
+        assert tracking.record_heartbeat(session, learner.id, "never-opened", "intro", 15, now=T0 + timedelta(seconds=15)) == 0
+    assert total(app, learner.id) == 15
+
+
+def test_heartbeats_credit_nothing_while_a_prerequisite_is_not_completed(app, learner):
+    beat(app, learner.id, 15, T0)
+    open_module(app, learner.id, "next", OPENED)
+    with app.app_context(), session_scope() as session:
+        later = T0 + timedelta(seconds=15)
+        assert tracking.record_heartbeat(session, learner.id, "next", "intro", 15, now=later, prerequisites=["mod"]) == 0
+        progress = session.exec(select(ModuleProgress).where(ModuleProgress.module_slug == "mod")).one()
+        progress.completed_at = T0
+        session.add(progress)
+        session.commit()
+        assert tracking.record_heartbeat(session, learner.id, "next", "intro", 15, now=later, prerequisites=["mod"]) == 15

@@ -46,6 +46,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "auth.forgot_password": ANYONE,
     "auth.reset_password": ANYONE,  # the unguessable token is the credential
     "auth.logout": MEMBERS,
+    "auth.account": MEMBERS,
+    "auth.change_identity": MEMBERS,
+    "auth.change_password": MEMBERS,
+    "auth.download_data": MEMBERS,
+    "auth.request_erasure": MEMBERS,
+    "auth.log_out_everywhere": MEMBERS,
     # Learning: any account may learn; attempts and certificates are their owner's alone.
     "learn.catalog": MEMBERS,
     "learn.module_overview": MEMBERS,
@@ -105,6 +111,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.set_active": ADMINS,
     "admin.personal_data": ADMINS,
     "admin.erase": ADMINS,
+    "admin.decline_erasure": ADMINS,
     "admin.reset_link": ADMINS,
     "admin.set_group": ADMINS,
     "admin.groups_index": ADMINS,

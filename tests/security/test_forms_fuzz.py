@@ -7,6 +7,8 @@ Flask test client against the real app.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -134,3 +136,46 @@ def test_reflection_answers_never_fail(reflecting, payload, as_json, data):
     else:
         assert_handled(reflecting.post(f"{base}/autosave", data=data))
         assert_handled(reflecting.post(base, data=data))
+
+
+def _nested(depth: int, opening: bytes) -> bytes:
+    closing = b"]" if opening == b"[" else b"}"
+    return opening * depth + (b"null" if opening == b"[" else b"") + closing * depth
+
+
+#: Bodies a JSON endpoint must refuse with a 400: unreadable, absurdly nested, not an object, or an
+#: object whose fields have the wrong types.
+hostile_json = st.one_of(
+    st.tuples(st.integers(500, 20_000), st.sampled_from([b"[", b'{"a":'])).map(
+        lambda pair: _nested(*pair) if pair[1] == b"[" else pair[1] * pair[0] + b"1" + b"}" * pair[0]
+    ),
+    st.integers(5_000, 50_000).map(lambda digits: b'{"module": "premiers-pas", "section": "accueil", "seconds": ' + b"9" * digits + b"}"),
+    st.integers(5_000, 50_000).map(lambda digits: b'{"text": "x", "n": ' + b"1" * digits + b"}"),
+    st.binary(max_size=200).filter(lambda raw: not _is_utf8(raw)),
+    st.just(b""),
+    st.sampled_from([b"null", b"0", b'"texte"', b"[]", b"true", b"1e999"]),
+    st.fixed_dictionaries({
+        "module": st.one_of(st.integers(), st.lists(texts, max_size=2), st.none(), st.dictionaries(texts, texts, max_size=2)),
+        "section": st.just("accueil"),
+        "text": st.one_of(st.integers(), st.lists(texts, max_size=2), st.none(), st.booleans()),
+    }).map(lambda data: json.dumps(data).encode()),
+)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@FUZZ
+@given(body=hostile_json, endpoint=st.sampled_from(["/activite", "/reflexions/atelier/pratique-reflexion-1/autosave"]))
+@example(body=b"[" * 1000 + b"]" * 1000, endpoint="/activite")  # once a RecursionError: a 500
+@example(body=b"[" * 1000 + b"]" * 1000, endpoint="/reflexions/atelier/pratique-reflexion-1/autosave")
+def test_hostile_json_bodies_get_a_400_with_a_french_message(reflecting, body, endpoint):
+    response = reflecting.post(endpoint, data=body, content_type="application/json")
+    assert response.status_code == 400, (body[:80], response.status_code)
+    message = response.get_json()["message"]
+    assert message and message[0].isupper() and message.endswith("."), message

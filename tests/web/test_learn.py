@@ -203,3 +203,14 @@ def test_progress_page_names_each_quiz_and_counts_attempts_per_quiz(app, client,
     assert "2 tentatives · meilleur score : 100 % (réussi)" in detail
     assert detail.count("— Quiz de fin de module</span></a>") == 2
     assert '<td data-label="Quiz réussis">1 sur 1</td>' in page and "Tentatives</th>" not in page
+def test_time_is_never_credited_to_a_module_the_learner_cannot_open(app, client, auth, learner):
+    """« suite » needs « premiers-pas » completed: heartbeats naming it credit nothing and show nowhere."""
+    auth.login(learner.email)
+    client.get("/modules/premiers-pas/accueil")  # module 1 opened: its clock runs
+    assert client.get("/modules/suite/seule-section").status_code == 403
+    for _ in range(3):
+        response = client.post("/activite", json={"module": "suite", "section": "seule-section", "seconds": 15})
+        assert response.get_json() == {"credited": 0}
+    open_module(app, learner.id, "suite")  # even once opened (a row left by an earlier path), it stays locked
+    assert client.post("/activite", json={"module": "suite", "section": "seule-section", "seconds": 15}).get_json() == {"credited": 0}
+    assert count(app, ActiveTime, module_slug="suite") == 0

@@ -3,9 +3,7 @@ links, hand a person their data and erase (anonymise) an account."""
 
 from __future__ import annotations
 
-import json
-
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
@@ -18,6 +16,7 @@ from elearn.web.admin import bp
 from elearn.groups import group_name
 from elearn.web.admin.forms import ActivationForm, ConfirmForm, EraseForm, RoleForm
 from elearn.web.admin.groups import user_group_form
+from elearn.web.personal_data import personal_data_download
 
 
 @bp.app_template_test("erased_email")
@@ -42,6 +41,7 @@ def users():
         users=db.exec(statement.limit(500)).all(),
         query=query,
         pending=accounts.pending_reset_requests(db),
+        erasure_requests=privacy.pending_erasure_requests(db),
         confirm_form=ConfirmForm(),
     )
 
@@ -109,14 +109,7 @@ def personal_data(user_id: int):
     user = _get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    session = get_session()
-    data = privacy.personal_data(session, user)
-    privacy.record_data_export(session, user, actor=current_user)
-    return Response(
-        json.dumps(data, ensure_ascii=False, indent=2),
-        content_type="application/json; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="donnees-personnelles-{user.id}.json"', "Cache-Control": "no-store"},
-    )
+    return personal_data_download(user, actor=current_user)
 
 
 @bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
@@ -135,6 +128,17 @@ def erase(user_id: int):
             flash(_("Le compte a été anonymisé. Les statistiques anonymes sont conservées."), "success")
             return redirect(url_for("admin.user_detail", user_id=user.id))
     return render_template("admin/erase.html", user=user, form=form)
+
+
+@bp.route("/users/<int:user_id>/erase/decline", methods=["POST"])
+def decline_erasure(user_id: int):
+    """Keep the account: the person's pending erasure request is closed (recorded in the audit trail)."""
+    user = _get_user(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    privacy.decline_erasure(get_session(), user, actor=current_user)
+    flash(_("Demande d'effacement classée : le compte est conservé. Informez-en la personne."), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])

@@ -14,17 +14,22 @@ _PASSWORD_LENGTH = _l("Entre %(min)d et %(max)d caractères.", min=MIN_PASSWORD_
 _PASSWORDS_DIFFER = _l("Les deux mots de passe diffèrent.")
 
 
-class RegistrationForm(FlaskForm):
+class IdentityForm(FlaskForm):
+    """The name printed on certificates and the profession (registration and « Mon compte »)."""
+
     full_name = StringField(
         _l("Nom et prénom (tels qu'ils figureront sur l'attestation)"),
         validators=[DataRequired(_REQUIRED), Length(max=120, message=_l("120 caractères au maximum."))],
     )
+    profession = StringField(
+        _l("Profession (facultatif)"), validators=[Length(max=120, message=_l("120 caractères au maximum."))]
+    )
+
+
+class RegistrationForm(IdentityForm):
     email = EmailField(
         _l("Adresse e-mail"),
         validators=[DataRequired(_REQUIRED), Length(max=254, message=_l("254 caractères au maximum."))],
-    )
-    profession = StringField(
-        _l("Profession (facultatif)"), validators=[Length(max=120, message=_l("120 caractères au maximum."))]
     )
     password = PasswordField(
         _l("Mot de passe (%(min)d caractères au moins)", min=MIN_PASSWORD_LENGTH),
@@ -64,3 +69,15 @@ class ResetPasswordForm(FlaskForm):
         _l("Confirmez le mot de passe"),
         validators=[DataRequired(_REQUIRED), EqualTo("password", message=_PASSWORDS_DIFFER)],
     )
+
+
+class PasswordChangeForm(ResetPasswordForm):
+    """« Mon compte »: the new password twice, after the current one."""
+
+    current_password = PasswordField(
+        _l("Mot de passe actuel"), validators=[DataRequired(_REQUIRED), Length(max=MAX_PASSWORD_LENGTH)]
+    )
+
+
+class AccountActionForm(FlaskForm):
+    """A button of « Mon compte » that only needs the CSRF token (download, erasure request, log-out)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from elearn import accounts, groups
@@ -23,11 +23,28 @@ def safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _start_session(user, remember: bool) -> None:  # noqa: ANN001 - a User
-    """Log in on a fresh session so a pre-login session id cannot be reused (session fixation)."""
+def start_session(user, remember: bool) -> None:  # noqa: ANN001 - a User
+    """Log in on a fresh session so a pre-login session id cannot be reused (session fixation).
+
+    The session gets a new identifier of its own (``User.get_id``), which its log-out ends; with
+    ``remember`` the session survives browser restarts, else it ends with the browser.
+    """
     session.clear()
     login_user(user, remember=remember)
-    session.permanent = True
+    session.permanent = remember
+
+
+def end_session_here() -> None:
+    """Log this browser out: its session ends on the server too, and its remember cookie is deleted.
+
+    ``session.clear()`` comes first: ``logout_user`` then leaves the flag that makes Flask-Login delete
+    the remember cookie (clearing after it erased the flag, and the cookie logged the person back in).
+    """
+    session_id = session.get("_user_id")
+    if session_id:
+        accounts.end_session(get_session(), session_id, lifetime=current_app.permanent_session_lifetime)
+    session.clear()
+    logout_user()
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -58,7 +75,7 @@ def register():
         else:
             if group is not None:
                 groups.assign_group(get_session(), user, group.id, actor=user)
-            _start_session(user, remember=False)
+            start_session(user, remember=False)
             flash(_("Bienvenue ! Votre compte est créé."), "success")
             return redirect(url_for("public.home"))
     return render_template("auth/register.html", form=form), 400 if form.errors else 200
@@ -74,7 +91,7 @@ def login():
         ratelimit.guard_login(form.email.data)
         user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
-            _start_session(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             target = safe_next(request.args.get("next")) or url_for("public.home")
             return ratelimit.login_succeeded(form.email.data, redirect(target))
         ratelimit.login_failed(form.email.data)
@@ -86,8 +103,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
-    session.clear()
+    end_session_here()
     flash(_("Vous êtes déconnecté·e."), "info")
     return redirect(url_for("auth.login"))
 
@@ -115,8 +131,7 @@ def reset_password(token: str):
         except accounts.AccountError as error:
             form.password.errors.append(error.message)
         else:
-            logout_user()
-            session.clear()
+            end_session_here()
             flash(_("Votre mot de passe est changé. Connectez-vous avec le nouveau."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form), 400 if form.errors else 200

@@ -16,6 +16,7 @@ from elearn.i18n import _, format_datetime
 from elearn.models import ReflectionAnswer
 from elearn.network.detect import find_identifying_details
 from elearn.reflection import answers
+from elearn.web.json_body import json_error, json_object
 from elearn.web.learn import bp
 from elearn.web.modules import get_library
 
@@ -70,14 +71,14 @@ def share_blockers(answer: ReflectionAnswer | None) -> list[str]:
 def autosave_reflection(slug: str, reflection_id: str):
     """Save as the learner types (fetch, JSON) or when the page is hidden (sendBeacon, form data)."""
     _find(slug, reflection_id)
-    payload = request.get_json(silent=True) if request.is_json else request.form
-    text = payload.get("text") if isinstance(payload, dict) else None  # JSON may be a list or a number
+    payload = json_object()
+    text = (request.form if payload is None else payload).get("text")
     if not isinstance(text, str):
-        return jsonify(ok=False, message=_("Réponse manquante.")), 400
+        return json_error(_("Réponse manquante."))
     try:
         answer = answers.save_answer(get_session(), current_user.id, slug, reflection_id, text)
     except answers.ReflectionError as error:
-        return jsonify(ok=False, message=error.message), 400
+        return json_error(error.message)
     return jsonify(
         ok=True,
         message=saved_message(answer, just_now=True),

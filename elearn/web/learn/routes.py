@@ -16,6 +16,7 @@ from elearn.learning import progress as progress_rules
 from elearn.learning import quizzes, tracking
 from elearn.reflection.answers import missing_reflections
 from elearn.web.learn import bp
+from elearn.web.json_body import json_error, json_object
 from elearn.web.learn.helpers import find_quiz, overview, parse_answers, state_for
 from elearn.web.modules import get_library
 
@@ -204,19 +205,25 @@ def quiz_result(slug: str, quiz_id: str, number: int):
 @login_required
 def heartbeat():
     """Active-time heartbeat from activity.js (JSON or sendBeacon form data)."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):  # a JSON list or number is no heartbeat: fall back to form data
+    data = json_object()
+    if data is None:
         data = request.form
-    module = get_library().get(str(data.get("module", "")))
-    section_id = str(data.get("section", ""))
+    module_slug, section_id, seconds = data.get("module"), data.get("section"), data.get("seconds", 0)
+    if not isinstance(module_slug, str) or not isinstance(section_id, str):
+        return json_error(_("Requête invalide : le module et la section sont attendus, sous forme de textes."))
+    library = get_library()
+    module = library.get(module_slug)
     if module is None or module.section(section_id) is None:
-        return jsonify(error="module ou section inconnu"), 404
+        return json_error(_("Module ou section inconnu."), 404)
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float | str):
+        return json_error(_("Durée invalide : un nombre de secondes est attendu."))
     try:
-        seconds = int(data.get("seconds", 0))
+        seconds = int(seconds)
     except (TypeError, ValueError, OverflowError):
-        return jsonify(error=_("durée invalide")), 400
+        return json_error(_("Durée invalide : un nombre de secondes est attendu."))
     db = get_session()
-    credited = tracking.record_heartbeat(db, current_user.id, module.slug, section_id, seconds)
+    prerequisites = [slug for slug in module.prerequisites if library.get(slug) is not None]
+    credited = tracking.record_heartbeat(db, current_user.id, module.slug, section_id, seconds, prerequisites=prerequisites)
     if credited and tracking.mark_read_after_active_time(db, current_user.id, module.slug, section_id, utcnow(), read_after_seconds()):
         _complete_if_due(module)  # the last section read may complete the module, as « Suivante » would
     return jsonify(credited=credited)
