@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, abort, g, jsonify, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask_login import AnonymousUserMixin, LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import OperationalError
@@ -15,6 +15,7 @@ from elearn import __version__, accounts, i18n
 from elearn.db import get_session
 from elearn.i18n import N_, _
 from elearn.web.sessions import SlidingSessionInterface
+from elearn.web.json_body import json_error
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -125,7 +126,7 @@ JSON_ENDPOINTS = frozenset({"learn.heartbeat", "learn.autosave_reflection"})
 
 
 def _wants_json() -> bool:
-    """Errors of JSON endpoints are JSON too: their scripts read ``error``, never an HTML page."""
+    """Errors of JSON endpoints are JSON too (``json_body.json_error``'s shape, which their scripts read)."""
     return request.endpoint in JSON_ENDPOINTS or request.is_json
 
 
@@ -146,7 +147,7 @@ def register_error_pages(app: Flask) -> None:
     def render(code: int, detail: str | None = None):  # noqa: ANN202
         title, text = messages[code]
         if _wants_json():
-            return jsonify(error=detail or _(text)), code
+            return json_error(detail or _(text), code)
         return render_template("errors/error.html", code=code, title=_(title), text=detail or _(text)), code
 
     for code in messages:

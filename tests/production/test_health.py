@@ -85,7 +85,7 @@ def test_read_only_database_fails_the_health_check_and_the_server_recovers_with_
             assert client.get("/healthz").get_json() == {"status": "error", "database": "not-writable"}
             refused = client.post("/activite", json=heartbeat)
             assert refused.status_code == 503
-            assert refused.is_json and "indisponible" in refused.get_json()["error"]
+            assert refused.is_json and refused.get_json()["ok"] is False and "indisponible" in refused.get_json()["message"]
             assert client.get("/progression").status_code == 200  # reading still works
         # Write permission is back: the very next requests succeed, on the same worker.
         assert client.get("/healthz").status_code == 200

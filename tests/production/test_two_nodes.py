@@ -8,6 +8,7 @@ the next node, so consecutive requests of one browser land on different nodes.
 
 from __future__ import annotations
 
+import http.cookiejar
 import itertools
 import json
 import os
@@ -142,6 +143,10 @@ class Learner(Browser):
         return self._open(request)
 
 
+def jar(browser: Browser) -> http.cookiejar.CookieJar:
+    return next(handler.cookiejar for handler in browser.opener.handlers if isinstance(handler, urllib.request.HTTPCookieProcessor))
+
+
 def csrf(page: str) -> str:
     return re.search(r'(?:name="csrf_token"[^>]*value|data-csrf)="([^"]+)"', page).group(1)
 
@@ -163,10 +168,15 @@ def test_log_in_and_out_across_nodes(cluster):
     pages = [browser.get("/modules") for _ in range(4)]
     assert {(status, landed) for status, landed, _ in pages} == {(200, "/modules")}
     assert all(cluster.proxy.served[node] > before.get(node, 0) for node in (0, 1)), "both nodes served the journey"
+    saved = list(jar(browser))  # the cookies as they were before log-out, as an attacker would keep them
     _, _, page = browser.get("/progression")
     status, landed, _ = browser.post("/logout", {"csrf_token": csrf(page)})
     assert landed == "/login"
     assert [browser.get("/progression")[1] for _ in range(2)] == ["/login", "/login"]  # on both nodes
+    replay = Browser(cluster.url)
+    for cookie in saved:
+        jar(replay).set_cookie(cookie)
+    assert [replay.get("/progression")[1] for _ in range(2)] == ["/login", "/login"]  # ended on both nodes
 
 
 def test_progress_and_active_time_are_one_record_across_nodes(cluster):
