@@ -2,6 +2,7 @@
 
 from sqlmodel import SQLModel
 
+from elearn.models.administration import IdentityChangeRequest, ModuleVisibility, ModuleVisibilityGroup
 from elearn.models.audit import AuditEvent
 from elearn.models.certificate import Certificate
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
@@ -19,6 +20,7 @@ __all__ = [
     "QuizAttempt",
     "SectionProgress",
     "AuditEvent",
+    "IdentityChangeRequest", "ModuleVisibility", "ModuleVisibilityGroup",
     "Certificate",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
