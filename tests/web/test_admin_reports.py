@@ -132,7 +132,11 @@ def test_reports_and_exports_can_be_limited_to_a_group(app, client, seeded, as_a
     assert "Élodie Marchand" in html and "Zoé Inactive" not in html
     assert "Élodie Marchand" not in page(client, "/admin/learners?group=Inconnu")
     response = client.get("/admin/exports/completions.csv-fr?group=Atelier+de+Lyon")
-    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert "-atelier-de-lyon-export-" in response.headers["Content-Disposition"]
+    comment, text = response.get_data().decode("utf-8-sig").split("\r\n", 1)
+    assert "groupe Atelier de Lyon" in comment
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert {row["Groupe"] for row in rows} == {"Atelier de Lyon"}
     assert rows and {row["Nom"] for row in rows} == {"Élodie Marchand"}
     with app.app_context(), session_scope() as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()
