@@ -129,13 +129,17 @@ class ExportRequest:
 
     def title_lines(self, today: date, organisation: Organisation | None) -> list[str]:
         """What a funder reads above the table (XLSX) or in the first line (CSV-FR): who, what, when."""
-        if organisation is None:
-            who = ["Organisme : non renseigné (parcours.yml)"]
-        else:
-            who = [f"Organisme : {organisation.name}", f"N° de déclaration d'activité : {organisation.registration_number}"]
+        who = organisation_lines(organisation)
         scope = ", ".join(f"{FILTER_NAMES.get(k, k)} {v}" for k, v in self.filters.as_query().items() if v)
         what = f"{self.dataset.french_label} — export du {today.strftime('%d/%m/%Y')}"
         return [*who, f"{what} — {scope}" if scope else what]
+
+
+def organisation_lines(organisation: Organisation | None) -> list[str]:
+    """The organisation's name and declaration number, as the first lines of a file for funders."""
+    if organisation is None:
+        return ["Organisme : non renseigné (parcours.yml)"]
+    return [f"Organisme : {organisation.name}", f"N° de déclaration d'activité : {organisation.registration_number}"]
 
 
 #: The filters' names in the title lines (French, like the rest of an export).
@@ -227,7 +231,7 @@ def json_value(value: Any, kind: str) -> Any:
 # Formats -------------------------------------------------------------------------------------------
 
 
-def _text_chunks(lines: Iterable[str], prefix: str = "") -> Iterator[bytes]:
+def text_chunks(lines: Iterable[str], prefix: str = "") -> Iterator[bytes]:
     """Gather text into chunks of about ``CHUNK_SIZE`` bytes."""
     buffer = io.StringIO()
     buffer.write(prefix)
@@ -319,15 +323,15 @@ def export_chunks(
     """
     columns, fmt, title = request.dataset.columns, request.format, title or []
     if fmt is ExportFormat.XAPI:
-        yield from _text_chunks(json_array_blocks(xapi.statements(session, request.filters, ctx)))
+        yield from text_chunks(json_array_blocks(xapi.statements(session, request.filters, ctx)))
     elif fmt is ExportFormat.XLSX:
         yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.french_label, request.iso_dates, title)
     elif fmt is ExportFormat.JSONL:
-        yield from _text_chunks(jsonl_lines(_rows(session, request, catalog), columns))
+        yield from text_chunks(jsonl_lines(_rows(session, request, catalog), columns))
     else:
         french = fmt is ExportFormat.CSV_FR
         lines = csv_lines(_rows(session, request, catalog), columns, french=french, iso_dates=request.iso_dates)
-        yield from _text_chunks(lines, prefix="\ufeff" + (csv_comment(title) if title else "") if french else "")
+        yield from text_chunks(lines, prefix="\ufeff" + (csv_comment(title) if title else "") if french else "")
 
 
 def start_export(

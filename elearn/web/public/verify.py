@@ -10,11 +10,13 @@ the limit holds across worker processes.
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
+from sqlmodel import select
 
 from elearn.certificates import signing
 from elearn.certificates.codes import normalise_code
 from elearn.certificates.issue import certificate_data, find_certificate, holder_erased
 from elearn.db import get_session
+from elearn.models import Certificate
 from elearn.security import ratelimit
 from elearn.web.certificates import instance_dir
 from elearn.web.public import bp
@@ -46,6 +48,8 @@ def verify_code(code: str):
         data=certificate_data(found),
         code=found.code,
         erased=holder_erased(db, found),
+        # A reissued certificate (after a correction of the name, say) reads « remplacée », not just revoked.
+        replaced_by=db.exec(select(Certificate).where(Certificate.replaces_id == found.id)).first(),
     )
 
 
