@@ -143,8 +143,7 @@ def _csv_records(data: bytes) -> list[list[str]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
     except csv.Error:  # one column, or too few lines to tell: French spreadsheets write semicolons
         dialect = _FrenchCsv if sample.count(";") >= sample.count(",") else csv.excel
-    return [record for record in csv.reader(io.StringIO(text), dialect) if any(cell.strip() for cell in record)] \
-        if text.strip() else []
+    return list(csv.reader(io.StringIO(text), dialect)) if text.strip() else []
 
 
 def _xlsx_records(data: bytes) -> list[list[object]]:
@@ -156,13 +155,14 @@ def _xlsx_records(data: bytes) -> list[list[object]]:
         raise ImportFileError(_("Ce fichier XLSX est illisible (abîmé, ou pas un classeur Excel).")) from error
     try:
         sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True) if any(c not in (None, "") for c in row)]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
 
 
 def read_rows(filename: str, data: bytes) -> list[ImportRow]:
-    """The file's rows, by its extension (``.csv`` or ``.xlsx``); empty lines are skipped."""
+    """The file's rows, by its extension (``.csv`` or ``.xlsx``), numbered as in the file; empty lines
+    (before the header too) are skipped."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
         records: list[list] = _xlsx_records(data)
@@ -170,10 +170,12 @@ def read_rows(filename: str, data: bytes) -> list[ImportRow]:
         records = _csv_records(data)
     else:
         raise ImportFileError(_("Envoyez un fichier .csv ou .xlsx (par exemple enregistré depuis Excel ou LibreOffice)."))
-    if not records:
+    numbered = [(n, r) for n, r in enumerate(records, start=1) if any(str(c).strip() for c in r if c is not None)]
+    if not numbered:
         raise ImportFileError(_("Le fichier est vide."))
-    columns = _columns(records[0])
-    if len(records) - 1 > MAX_ROWS:
+    (_header_line, header), *lines = numbered
+    columns = _columns(header)
+    if len(lines) > MAX_ROWS:
         raise ImportFileError(_("Le fichier compte plus de %(max)d lignes : découpez-le en plusieurs fichiers.", max=MAX_ROWS))
 
     def cell(record: list, name: str) -> str:
@@ -183,7 +185,7 @@ def read_rows(filename: str, data: bytes) -> list[ImportRow]:
 
     return [
         ImportRow(number, *(cell(record, name) for name in ("full_name", "email", "profession", "group", "role")))
-        for number, record in enumerate(records[1:], start=2)
+        for number, record in lines
     ]
 
 
