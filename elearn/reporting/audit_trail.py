@@ -209,7 +209,9 @@ def _lines(session: Session, events: list[AuditEvent]) -> list[AuditLine]:
         if number.isdigit():
             (people if kind == "user" else groups if kind == "group" else set()).add(int(number))
     names = _names(session, people)
-    group_names = dict(session.exec(select(TrainingGroup.id, TrainingGroup.name).where(col(TrainingGroup.id).in_(groups)))) if groups else {}
+    group_names = {
+        i: name for i, name in session.exec(select(TrainingGroup.id, TrainingGroup.name).where(col(TrainingGroup.id).in_(groups)))
+    } if groups else {}
     lines = []
     for event in events:
         kind, _sep, number = event.target.partition(":")

@@ -73,6 +73,8 @@ def test_the_audit_trail_filters_by_period_person_and_kind_and_names_people(app,
     assert "Mot de passe réinitialisé" in by_lea and "Rôle modifié" not in by_lea
     about_gone = _table(client, "/admin/audit?action=account.&from=2026-05-01&to=2026-05-31")
     assert "personne effacée" in about_gone and "Sam Effacé" not in about_gone
+    client.post("/admin/groups", data={"name": "Atelier de Metz"})
+    assert "Atelier de Metz" in _table(client, "/admin/audit?action=group.")  # a group by its name
     bad = client.get("/admin/audit?from=hier").get_data(as_text=True)
     assert "Date de début invalide" in bad
 
