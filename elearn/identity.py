@@ -105,8 +105,8 @@ def correct_identity(
         return None
     _apply(session, user, after)
     certificate = issued_certificate(session, user)
-    record(session, "account.identity_corrected", actor=actor, target=f"user:{user.id}",
-           **_flat(changes), certificate=certificate.code if certificate else "")
+    details = _flat(changes) | ({"certificate": certificate.code} if certificate else {})
+    record(session, "account.identity_corrected", actor=actor, target=f"user:{user.id}", **details)
     session.commit()
     return certificate
 
