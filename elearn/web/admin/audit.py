@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Response, flash, render_template, request, stream_with_context
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
 from elearn.accounts import record
@@ -46,10 +46,10 @@ def audit():
 def audit_export(fmt: str):
     """The whole filtered trail as a file for an auditor; the export itself is recorded first."""
     filters, errors = read_audit_filters(request.args)
-    if fmt not in AUDIT_FORMATS or errors:
+    if fmt not in AUDIT_FORMATS or errors:  # refused, not widened: back to the page with the messages
         for error in errors:
             flash(error, "error")
-        return audit()
+        return redirect(url_for("admin.audit"))
     session = get_session()
     record(session, "export", actor=current_user, target="export:audit", via="web", format=fmt, filters=filters.as_query())
     session.commit()
