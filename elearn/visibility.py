@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import delete
+from sqlalchemy import and_, delete, or_
 from sqlmodel import Session, select
 
 from elearn.accounts import record
@@ -73,6 +73,19 @@ class VisibilityRules:
 
     def allows(self, slug: str, group_id: int | None) -> bool:
         return self.of(slug).allows(group_id)
+
+    def conditions(self, slug_column: Any, group_column: Any) -> list[Any]:
+        """The same rule as SQL, for queries that stream rows (the xAPI export): no condition at all
+        while every module is visible to everyone."""
+        hidden = [slug for slug, rule in self._by_slug.items() if rule.audience is Audience.HIDDEN]
+        restricted = {slug: rule.group_ids for slug, rule in self._by_slug.items() if rule.audience is Audience.GROUPS}
+        clauses: list[Any] = [slug_column.not_in(hidden)] if hidden else []
+        if restricted:
+            clauses.append(or_(
+                slug_column.not_in(list(restricted)),
+                *(and_(slug_column == slug, group_column.in_(sorted(ids))) for slug, ids in restricted.items()),
+            ))
+        return clauses
 
 
 def visibility_rules(session: Session) -> VisibilityRules:

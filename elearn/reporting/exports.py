@@ -37,6 +37,7 @@ from elearn.reporting.catalog import Catalog
 from elearn.reporting.cells import protect_formula
 from elearn.reporting.filters import ReportFilters
 from elearn.reporting.moments import iso_moment
+from elearn.visibility import visibility_rules
 from elearn.reporting.records import (
     ATTENDANCE_COLUMNS,
     COMPLETION_COLUMNS,
@@ -361,7 +362,7 @@ def start_export(
         details["system_user"] = system_user
     record(session, "export", actor=actor, target=f"export:{request.dataset.value}", via=via, **details)
     session.commit()
-    ctx = xapi.StatementContext(base_url, catalog, xapi_actor)
+    ctx = xapi.StatementContext(base_url, catalog, xapi_actor, visibility_rules(session))
     today = today or datetime.now(UTC).date()
     title = request.title_lines(today, organisation)
     return Export(request.filename(today, organisation), request.format.mimetype, export_chunks(session, request, catalog, ctx, title))

@@ -115,6 +115,9 @@ def test_a_module_for_one_group_is_never_seen_by_another_groups_learner(app, cli
     rows = list(sheet.iter_rows(values_only=True))
     assert ("Membre de Lyon", "bonus") not in {(r[1], r[5]) for r in rows}
     assert ("Membre de Lyon", "agir") in {(r[1], r[5]) for r in rows}
+    statements = client.get("/admin/exports/completions.xapi").get_json()  # her day in « bonus » is left out too
+    assert any("/modules/agir" in s["object"]["id"] for s in statements)
+    assert not any("/modules/bonus" in s["object"]["id"] for s in statements)
     hidden = client.post("/admin/modules/agir/visibility", data={"audience": "hidden"})
     assert hidden.status_code == 302
     learner = app.test_client()
