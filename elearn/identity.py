@@ -193,6 +193,8 @@ def change_own_access(
     """
     if not verify_password(user.password_hash, current_password or ""):
         raise AccountError(_("Mot de passe actuel incorrect."), "current_password")
+    if new_password:
+        check_password_strength(new_password)  # before anything changes
     changed = []
     address = normalise_email(email or "")
     if address != user.email:
@@ -201,7 +203,6 @@ def change_own_access(
         record(session, "account.email_changed", actor=user, target=f"user:{user.id}", before=before, after=address)
         changed.append("email")
     if new_password:
-        check_password_strength(new_password)
         user.password_hash = hash_password(new_password)
         user.session_version += 1
         session.add(user)

@@ -111,6 +111,11 @@ def pages(world: World) -> list[tuple[str, str]]:
         ("admin", f"/admin/certificates/{code}"),
         ("admin", "/admin/groups"),
         ("admin", f"/admin/groups/{world.group_id}"),
+        ("admin", "/admin/users/new"),
+        ("admin", "/admin/users/import"),
+        ("admin", "/admin/modules"),
+        ("admin", "/admin/me"),
+        ("trainer", "/trainer/guide"),
     ]
 
 
@@ -164,6 +169,8 @@ ERROR_STATES = [
     ("learner", QUIZ_SECTION, lambda page: _send(page, "Valider mes réponses")),
     ("learner", "/reseau/signaler", lambda page: _send(page, "Envoyer anonymement")),
     ("admin", "/admin/groups", lambda page: _send(page, "Créer le groupe")),
+    ("admin", "/admin/users/new", lambda page: _send(page, "Créer le compte")),
+    ("admin", "/admin/me", lambda page: _send(page, "Enregistrer")),
 ]
 
 
