@@ -68,6 +68,10 @@ class Settings:
     base_url: str | None = field(default_factory=lambda: _env("ELEARN_BASE_URL"))
     #: How xAPI exports identify learners: "account" (platform number) or "mbox" (e-mail address).
     xapi_actor: str = field(default_factory=lambda: _env("ELEARN_XAPI_ACTOR", "account") or "account")
+    #: Outgoing mail server for account invitations (``smtp://user:password@host:587``, ``smtps://...``);
+    #: without it, administrators hand the links over themselves.
+    smtp_url: str | None = field(default_factory=lambda: _env("ELEARN_SMTP_URL"))
+    mail_from: str | None = field(default_factory=lambda: _env("ELEARN_MAIL_FROM"))
 
     def effective_database_url(self) -> str:
         """``ELEARN_DATABASE_URL``, or the SQLite file of the instance folder."""
@@ -87,6 +91,8 @@ class Settings:
             "ELEARN_BASE_URL": self.base_url,
             "ELEARN_XAPI_ACTOR": self.xapi_actor,
             "ELEARN_PROXY_HOPS": self.proxy_hops,
+            "ELEARN_SMTP_URL": self.smtp_url,
+            "ELEARN_MAIL_FROM": self.mail_from,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,

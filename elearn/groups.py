@@ -66,6 +66,12 @@ def list_groups(session: Session, only: int | None = None) -> list[GroupSummary]
     return [GroupSummary(group, int(n_learners), int(n_trainers)) for group, n_learners, n_trainers in session.exec(statement)]
 
 
+def group_members(session: Session, group_id: int) -> list[User]:
+    """The group's learners and trainers, trainers first, then by name."""
+    trainers_first = case((User.role == Role.TRAINER.value, 0), else_=1)
+    return list(session.exec(select(User).where(User.group_id == group_id).order_by(trainers_first, func.lower(User.full_name))))
+
+
 def get_group(session: Session, group_id: int) -> TrainingGroup | None:
     return session.get(TrainingGroup, group_id)
 

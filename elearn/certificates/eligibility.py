@@ -23,6 +23,7 @@ from elearn.learning.progress import ModuleState, Status, active_seconds_by_modu
 from elearn.learning.tracking import as_utc
 from elearn.i18n import _
 from elearn.models import AssessmentAttempt, Certificate, User
+from elearn.visibility import visible_slugs
 
 #: The stored kind of final-assessment attempts (``elearn.assessment.attempts.Kind.FINAL``).
 FINAL_KIND = "finale"
@@ -94,11 +95,13 @@ def path_problems(path: TrainingPath, library: ModuleLibrary) -> tuple[str, ...]
 def _required_states(
     session: Session, user: User, library: ModuleLibrary, path: TrainingPath, states: Sequence[ModuleState] | None = None
 ) -> list[ModuleState]:
-    """The states of the path's modules, taken from ``states`` (all the learner's modules) when given."""
+    """The states of the path's modules that ``user`` may see (:mod:`elearn.visibility`: a module
+    restricted to other groups is not part of their path), taken from ``states`` when given."""
+    required = visible_slugs(session, user, path.required_modules)
     if states is not None:
         by_slug = {s.module.slug: s for s in states}
-        return [by_slug[slug] for slug in path.required_modules if slug in by_slug]
-    modules = [m for slug in path.required_modules if (m := library.get(slug)) is not None]
+        return [by_slug[slug] for slug in required if slug in by_slug]
+    modules = [m for slug in required if (m := library.get(slug)) is not None]
     return learner_overview(session, user.id, modules)  # type: ignore[arg-type]
 
 
@@ -124,12 +127,15 @@ def certificate_status(
     ) + final_assessment_missing(session, user.id, path)  # type: ignore[arg-type]
     existing = certificates_of(session, user.id, path.version)  # type: ignore[arg-type]
     valid = next((c for c in existing if c.revoked_at is None), None)
+    problems = path_problems(path, library)
+    if not states and not problems:
+        problems = ("Aucun module du parcours ne vous est encore ouvert.",)
     return CertificateStatus(
         path=path,
         missing=missing,
         certificate=valid,
         revoked=existing[0] if existing and valid is None else None,
-        problems=path_problems(path, library),
+        problems=problems,
         active_time=None if valid is not None else _active_time(session, user, path, states),
     )
 

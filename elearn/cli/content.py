@@ -105,6 +105,33 @@ def new_module_command(slug: str, modules_dir: Path | None) -> None:
     except ScaffoldError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Module créé : {path}")
+    if _hide_from_learners(slug):
+        click.echo("Il est masqué aux apprenants : rendez-le visible depuis Administration › Modules une fois prêt.")
+
+
+def _hide_from_learners(slug: str) -> bool:
+    """Mark the new module hidden in the application's database, so a skeleton never reaches learners.
+
+    Run outside the ``elearn`` command (tests call the command alone) there is no application: nothing
+    to mark. A database not yet created is said, not fatal: the file is written.
+    """
+    from flask.cli import ScriptInfo  # the content tools stay importable without Flask's CLI
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from elearn.db import session_scope
+    from elearn.visibility import hide_new_module
+
+    info = click.get_current_context().find_object(ScriptInfo)
+    if info is None:
+        return False
+    try:
+        with info.load_app().app_context(), session_scope() as session:
+            hide_new_module(session, slug)
+    except SQLAlchemyError:
+        click.echo("Base de données indisponible (lancez « elearn init ») : le module n'a pas pu être masqué"
+                   " aux apprenants ; masquez-le depuis Administration › Modules.", err=True)
+        return False
+    return True
 
 
 @click.command("import-gift")

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from elearn.certificates.path import PathConfigError, load_path
+from elearn.certificates.path import PathConfigError, load_path, organisation_identity
 from elearn.db import session_scope
 from elearn.reporting.catalog import current_catalog
 from elearn.reporting.exports import Dataset, ExportError, ExportFormat, ExportRequest, start_export
@@ -78,6 +78,9 @@ def export(fmt: str, dataset: str, date_from: str, date_to: str, module: str, st
                 session, request, current_catalog(), actor=None, via="cli", system_user=system_user(),
                 base_url=current_app.config.get("ELEARN_BASE_URL") or DEFAULT_BASE_URL,
                 xapi_actor=current_app.config.get("ELEARN_XAPI_ACTOR", "account"),
+                organisation=organisation_identity(
+                    Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"])
+                ),
             )
         except ExportError as error:
             raise click.UsageError(error.message) from error

@@ -3,6 +3,7 @@
 from sqlmodel import SQLModel
 
 from elearn.models.assessment import AssessmentAttempt, SurveyResponse
+from elearn.models.administration import IdentityChangeRequest, ModuleVisibility, ModuleVisibilityGroup
 from elearn.models.audit import AuditEvent
 from elearn.models.certificate import Certificate, CertificateDocument
 from elearn.models.operations import HealthProbe
@@ -31,6 +32,7 @@ __all__ = [
     "QuizAttempt",
     "SectionProgress",
     "AuditEvent",
+    "IdentityChangeRequest", "ModuleVisibility", "ModuleVisibilityGroup",
     "Certificate",
     "CertificateDocument",
     "OrganisationProfile",

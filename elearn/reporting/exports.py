@@ -15,7 +15,9 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -25,6 +27,7 @@ from typing import Any
 from sqlmodel import Session
 
 from elearn.accounts import record
+from elearn.certificates.path import Organisation
 from elearn.formatting import local
 from elearn.models import User
 from elearn.i18n import N_, _
@@ -38,6 +41,7 @@ from elearn.reporting.outcomes import KNOWLEDGE_COLUMNS, knowledge_rows
 from elearn.satisfaction.aggregates import SATISFACTION_COLUMNS, satisfaction_rows
 from elearn.satisfaction.surveys import DEFAULT as DEFAULT_SURVEYS
 from elearn.satisfaction.surveys import Surveys
+from elearn.visibility import visibility_rules
 from elearn.reporting.records import (
     ATTENDANCE_COLUMNS,
     COMPLETION_COLUMNS,
@@ -135,12 +139,44 @@ class ExportRequest:
         if self.format is ExportFormat.XAPI and not self.dataset.has_xapi:
             raise ExportError(_("Le format xAPI ne s'applique qu'au suivi des modules et aux acquis."))
 
-    def filename(self, today: date) -> str:
+    def filename(self, today: date, organisation: Organisation | None = None) -> str:
+        """``<organisation>-<dataset>-<group>-<period>-<date>.<ext>``: what a funder's folder needs to
+        tell one file from another (the group and period only when the export is limited to them)."""
         if self.format is ExportFormat.XAPI:
             stem = "xapi-statements" if self.dataset is Dataset.COMPLETIONS else "xapi-scored"
         else:
             stem = self.dataset.file_stem
-        return f"{stem}-{today.isoformat()}.{self.format.extension}"
+        parts = [slugify(organisation.name) if organisation else "", stem, slugify(self.filters.group)]
+        start, end = self.filters.date_from, self.filters.date_to
+        if start or end:
+            parts.append(f"du-{start.isoformat() if start else 'debut'}-au-{end.isoformat() if end else today.isoformat()}")
+        parts.append(f"export-{today.isoformat()}")
+        return "-".join(part for part in parts if part) + f".{self.format.extension}"
+
+    def title_lines(self, today: date, organisation: Organisation | None) -> list[str]:
+        """What a funder reads above the table (XLSX) or in the first line (CSV-FR): who, what, when."""
+        who = organisation_lines(organisation)
+        scope = ", ".join(f"{FILTER_NAMES.get(k, k)} {v}" for k, v in self.filters.as_query().items() if v)
+        what = f"{self.dataset.french_label} — export du {today.strftime('%d/%m/%Y')}"
+        return [*who, f"{what} — {scope}" if scope else what]
+
+
+def organisation_lines(organisation: Organisation | None) -> list[str]:
+    """The organisation's name and declaration number, as the first lines of a file for funders."""
+    if organisation is None:
+        return ["Organisme : non renseigné (parcours.yml)"]
+    return [f"Organisme : {organisation.name}", f"N° de déclaration d'activité : {organisation.registration_number}"]
+
+
+#: The filters' names in the title lines (French, like the rest of an export).
+FILTER_NAMES = {"from": "du", "to": "au", "module": "module", "status": "statut", "profession": "profession",
+                "q": "recherche", "group": "groupe"}
+
+
+def slugify(text: str) -> str:
+    """A file-name piece: lower-case ASCII words joined by dashes (« Atelier de Metz » → atelier-de-metz)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text))[:60].strip("-")
 
 
 @dataclass(frozen=True)
@@ -221,7 +257,7 @@ def json_value(value: Any, kind: str) -> Any:
 # Formats -------------------------------------------------------------------------------------------
 
 
-def _text_chunks(lines: Iterable[str], prefix: str = "") -> Iterator[bytes]:
+def text_chunks(lines: Iterable[str], prefix: str = "") -> Iterator[bytes]:
     """Gather text into chunks of about ``CHUNK_SIZE`` bytes."""
     buffer = io.StringIO()
     buffer.write(prefix)
@@ -271,14 +307,16 @@ def json_array_blocks(items: Iterable[str]) -> Iterator[str]:
     yield "[]\n" if opening == "[\n" else "\n]\n"
 
 
-def xlsx_chunks(rows: Iterable[tuple], columns: tuple[Column, ...], title: str, iso_dates: bool) -> Iterator[bytes]:
+def xlsx_chunks(
+    rows: Iterable[tuple], columns: tuple[Column, ...], title: str, iso_dates: bool, heading: list[str] | None = None
+) -> Iterator[bytes]:
     """A workbook written row by row to a temporary file, then streamed and deleted."""
     from elearn.reporting.spreadsheet import write_workbook  # openpyxl is imported only for this format
 
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        write_workbook(path, rows, columns, title, iso_dates)
+        write_workbook(path, rows, columns, title, iso_dates, heading or [])
         with open(path, "rb") as workbook:
             while chunk := workbook.read(CHUNK_SIZE):
                 yield chunk
@@ -300,20 +338,31 @@ def _rows(session: Session, request: ExportRequest, catalog: Catalog) -> Iterato
     return attendance_rows(session, request.filters, catalog)
 
 
-def export_chunks(session: Session, request: ExportRequest, catalog: Catalog, ctx: xapi.StatementContext) -> Iterator[bytes]:
-    """The export's content. Lazy: nothing is read from the database before the first chunk is asked."""
-    columns, fmt = request.dataset.columns, request.format
+def csv_comment(lines: list[str]) -> str:
+    """The title lines as one CSV comment line (``#``, what ``pandas.read_csv(comment="#")`` and R skip)."""
+    return "# " + " — ".join(line.replace("\r", " ").replace("\n", " ") for line in lines) + "\r\n"
+
+
+def export_chunks(
+    session: Session, request: ExportRequest, catalog: Catalog, ctx: xapi.StatementContext, title: list[str] | None = None
+) -> Iterator[bytes]:
+    """The export's content. Lazy: nothing is read from the database before the first chunk is asked.
+
+    ``title``: the lines naming the organisation and the export, above the table in XLSX and as a
+    comment line opening CSV-FR (the plain CSV, JSON Lines and xAPI stay bare data for programs).
+    """
+    columns, fmt, title = request.dataset.columns, request.format, title or []
     if fmt is ExportFormat.XAPI:
         chosen = xapi.statements if request.dataset is Dataset.COMPLETIONS else xapi.scored_statements
-        yield from _text_chunks(json_array_blocks(chosen(session, request.filters, ctx)))
+        yield from text_chunks(json_array_blocks(chosen(session, request.filters, ctx)))
     elif fmt is ExportFormat.XLSX:
-        yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.french_label, request.iso_dates)
+        yield from xlsx_chunks(_rows(session, request, catalog), columns, request.dataset.french_label, request.iso_dates, title)
     elif fmt is ExportFormat.JSONL:
-        yield from _text_chunks(jsonl_lines(_rows(session, request, catalog), columns))
+        yield from text_chunks(jsonl_lines(_rows(session, request, catalog), columns))
     else:
         french = fmt is ExportFormat.CSV_FR
         lines = csv_lines(_rows(session, request, catalog), columns, french=french, iso_dates=request.iso_dates)
-        yield from _text_chunks(lines, prefix="\ufeff" if french else "")
+        yield from text_chunks(lines, prefix="\ufeff" + (csv_comment(title) if title else "") if french else "")
 
 
 def start_export(
@@ -327,8 +376,11 @@ def start_export(
     via: str = "web",
     system_user: str = "",
     today: date | None = None,
+    organisation: Organisation | None = None,
 ) -> Export:
     """Record the export in the audit trail (committed), then hand back its stream.
+
+    ``organisation``: named in the file name and above the table (see :func:`export_chunks`).
 
     ``system_user`` names who exported when there is no account to name (the command line).
     """
@@ -340,6 +392,7 @@ def start_export(
         details["system_user"] = system_user
     record(session, "export", actor=actor, target=f"export:{request.dataset.value}", via=via, **details)
     session.commit()
-    ctx = xapi.StatementContext(base_url, catalog, xapi_actor)
-    filename = request.filename(today or datetime.now(UTC).date())
-    return Export(filename, request.format.mimetype, export_chunks(session, request, catalog, ctx))
+    ctx = xapi.StatementContext(base_url, catalog, xapi_actor, visibility_rules(session))
+    today = today or datetime.now(UTC).date()
+    title = request.title_lines(today, organisation)
+    return Export(request.filename(today, organisation), request.format.mimetype, export_chunks(session, request, catalog, ctx, title))

@@ -19,10 +19,11 @@ from typing import Any, Literal
 from sqlalchemy import Integer, and_, case, cast, func, or_
 from sqlmodel import Session, col, select
 
-from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, User
+from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, TrainingGroup, User
 from elearn.reporting.catalog import Catalog
 from elearn.reporting.conditions import active_in_period, day_in_period, learner_conditions, moment_in_period
 from elearn.reporting.filters import LearnerStatus, ReportFilters
+from elearn.visibility import visibility_rules
 
 #: Rows fetched from the database at a time while streaming.
 BATCH_SIZE = 1000
@@ -44,6 +45,7 @@ LEARNER_COLUMNS = (
     Column("full_name", "Nom", "text"),
     Column("email", "E-mail", "text"),
     Column("profession", "Profession", "text"),
+    Column("group", "Groupe", "text"),
 )
 
 COMPLETION_COLUMNS = (
@@ -132,12 +134,13 @@ def completion_statement(filters: ReportFilters, catalog: Catalog) -> Any:
     progress = ModuleProgress
     statement = (
         select(
-            col(User.id), col(User.full_name), col(User.email), col(User.profession),
-            col(progress.module_slug), col(progress.started_at), col(progress.last_activity_at),
+            col(User.id), col(User.full_name), col(User.email), col(User.profession), col(TrainingGroup.name),
+            col(User.group_id), col(progress.module_slug), col(progress.started_at), col(progress.last_activity_at),
             col(progress.completed_at), col(progress.completion_score), col(progress.completion_content_hash),
             attempts.c.attempts, attempts.c.quizzes_passed, spent.c.seconds,
         )
         .join(User, col(User.id) == col(progress.user_id))
+        .outerjoin(TrainingGroup, col(TrainingGroup.id) == col(User.group_id))
         .outerjoin(attempts, same_learner_module(attempts))
         .outerjoin(spent, same_learner_module(spent))
         .where(*learner_conditions(filters, catalog))
@@ -156,13 +159,18 @@ def completion_statement(filters: ReportFilters, catalog: Catalog) -> Any:
 
 def completion_rows(session: Session, filters: ReportFilters, catalog: Catalog) -> Iterator[tuple[Any, ...]]:
     """The completion records, one tuple per learner and module started, in :data:`COMPLETION_COLUMNS`
-    order."""
+    order. A module that is not (or no longer) for the learner's group is left out
+    (:mod:`elearn.visibility`): exports list what learners may see."""
+    rules = visibility_rules(session)
     for row in stream(session, completion_statement(filters, catalog)):
-        (user_id, name, email, profession, slug, started, last, completed, score, version, attempts, passed, seconds) = row
+        (user_id, name, email, profession, group, group_id, slug, started, last, completed, score, version, attempts,
+         passed, seconds) = row
+        if not rules.allows(slug, group_id):
+            continue
         module = catalog.get(slug)
         status = LearnerStatus.COMPLETED if completed else LearnerStatus.IN_PROGRESS
         yield (
-            user_id, name, email, profession, slug, module.title, module.duration_minutes, status, started, last,
+            user_id, name, email, profession, group, slug, module.title, module.duration_minutes, status, started, last,
             completed, score, attempts or 0, passed or 0, seconds or 0, seconds or 0, version,
         )
 
@@ -190,15 +198,20 @@ def attendance_statement(filters: ReportFilters, catalog: Catalog, user_id: int 
     )
     statement = (
         select(
-            col(User.id), col(User.full_name), col(User.email), col(User.profession), per_module.c.day,
+            col(User.id), col(User.full_name), col(User.email), col(User.profession), col(TrainingGroup.name),
+            col(User.group_id), per_module.c.day,
             func.min(per_module.c.first), func.max(per_module.c.last),
             # PostgreSQL sums bigints into numeric (Decimal): the day's seconds are a whole number.
             cast(func.sum(per_module.c.seconds), Integer),
             func.aggregate_strings(per_module.c.module_slug, ", "),
         )
         .join(User, col(User.id) == per_module.c.user_id)
+        .outerjoin(TrainingGroup, col(TrainingGroup.id) == col(User.group_id))
         .where(*(learner_conditions(filters, catalog) if user_id is None else [col(User.id) == user_id]))
-        .group_by(col(User.id), col(User.full_name), col(User.email), col(User.profession), per_module.c.day)
+        .group_by(
+            col(User.id), col(User.full_name), col(User.email), col(User.profession), col(TrainingGroup.name),
+            col(User.group_id), per_module.c.day,
+        )
     )
     return statement.order_by(col(User.full_name), col(User.id), per_module.c.day)
 
@@ -207,12 +220,13 @@ def attendance_rows(
     session: Session, filters: ReportFilters, catalog: Catalog, user_id: int | None = None
 ) -> Iterator[tuple[Any, ...]]:
     """The attendance log, one tuple per learner and day with activity, in :data:`ATTENDANCE_COLUMNS`
-    order."""
-    for user, name, email, profession, day, first, last, seconds, modules in stream(
+    order. Modules that are not for the learner's group are not named (:mod:`elearn.visibility`)."""
+    rules = visibility_rules(session)
+    for user, name, email, profession, group, group_id, day, first, last, seconds, modules in stream(
         session, attendance_statement(filters, catalog, user_id)
     ):
-        modules = ", ".join(sorted(modules.split(", "))) if modules else ""
-        yield user, name, email, profession, day, first, last, seconds or 0, seconds or 0, modules
+        slugs = [slug for slug in (modules.split(", ") if modules else []) if rules.allows(slug, group_id)]
+        yield user, name, email, profession, group, day, first, last, seconds or 0, seconds or 0, ", ".join(sorted(slugs))
 
 
 def attendance_records(

@@ -6,7 +6,7 @@ are protected against formula injection like the CSV exports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -48,13 +48,25 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, kind: str, iso_dates: bool) -> 
     return _text(value) if kind == "text" else value
 
 
-def write_workbook(path: str, rows: Iterable[tuple], columns: tuple[Column, ...], title: str, iso_dates: bool) -> None:
-    """Write ``rows`` under a bold header row, first row frozen, into the workbook at ``path``."""
+def write_workbook(
+    path: str, rows: Iterable[tuple], columns: tuple[Column, ...], title: str, iso_dates: bool, heading: Sequence[str] = ()
+) -> None:
+    """Write ``rows`` under a bold header row, frozen, into the workbook at ``path``.
+
+    ``heading``: lines above the table (the organisation, its declaration number, the export), each in
+    its own row, then an empty row; the header row follows.
+    """
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS[column.kind]
-    sheet.freeze_panes = "A2"
+    sheet.freeze_panes = f"A{len(heading) + (2 if heading else 1) + 1}"
+    for index, line in enumerate(heading):
+        cell = WriteOnlyCell(sheet, value=_text(line))
+        cell.font = Font(bold=index == 0, size=12 if index == 0 else 11)
+        sheet.append([cell])
+    if heading:
+        sheet.append([])
     header = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=_text(column.label))

@@ -36,6 +36,7 @@ from sqlalchemy import func, null
 from sqlmodel import Session, col, select
 
 from elearn.models import ActiveTime, AssessmentAttempt, ModuleProgress, QuizAttempt, User
+from elearn.visibility import VisibilityRules
 from elearn.reporting.catalog import Catalog
 from elearn.reporting.conditions import day_in_period, learner_conditions, moment_in_period
 from elearn.reporting.durations import iso8601
@@ -90,6 +91,8 @@ class StatementContext:
     base_url: str
     catalog: Catalog
     actor_mode: str = ACTOR_ACCOUNT
+    #: Who sees which module: statements about a module that is not for the learner are left out.
+    visibility: VisibilityRules = field(default_factory=lambda: VisibilityRules({}), compare=False)
     _shapes: dict[tuple[str, str, str | None], Shape] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -211,9 +214,10 @@ def _statement(statement_id: str, actor: str, shape: Shape, result: str, at: dat
     )
 
 
-def _learners(statement: Any, user_id: Any, filters: ReportFilters, ctx: StatementContext) -> Any:
+def _learners(statement: Any, user_id: Any, filters: ReportFilters, ctx: StatementContext, slug: Any) -> Any:
+    """Learners matching ``filters``, in modules that are for them (:mod:`elearn.visibility`)."""
     statement = statement.join(User, col(User.id) == user_id).where(*learner_conditions(filters, ctx.catalog))
-    return statement
+    return statement.where(*ctx.visibility.conditions(slug, col(User.group_id)))
 
 
 def _actor_columns(ctx: StatementContext) -> tuple[Any, Any, Any]:
@@ -230,7 +234,7 @@ def completed_statements(session: Session, filters: ReportFilters, ctx: Statemen
         *_actor_columns(ctx), col(progress.module_slug), col(progress.completed_at), col(progress.completion_score),
         spent.c.seconds,
     ).select_from(progress)
-    statement = _learners(statement, col(progress.user_id), filters, ctx).outerjoin(spent, same_learner_module(spent))
+    statement = _learners(statement, col(progress.user_id), filters, ctx, col(progress.module_slug)).outerjoin(spent, same_learner_module(spent))
     statement = statement.where(col(progress.completed_at).is_not(None), *moment_in_period(col(progress.completed_at), filters))
     if filters.module:
         statement = statement.where(col(progress.module_slug) == filters.module)
@@ -249,7 +253,7 @@ def attempt_statements(session: Session, filters: ReportFilters, ctx: StatementC
         col(attempt.attempt_number), col(attempt.points), col(attempt.max_points), col(attempt.passed),
         col(attempt.submitted_at),
     ).select_from(attempt)
-    statement = _learners(statement, col(attempt.user_id), filters, ctx)
+    statement = _learners(statement, col(attempt.user_id), filters, ctx, col(attempt.module_slug))
     statement = statement.where(*moment_in_period(col(attempt.submitted_at), filters))
     if filters.module:
         statement = statement.where(col(attempt.module_slug) == filters.module)
@@ -269,7 +273,7 @@ def experienced_statements(session: Session, filters: ReportFilters, ctx: Statem
         *_actor_columns(ctx), col(active.module_slug), col(active.day),
         func.sum(col(active.seconds)), func.max(col(active.last_activity_at)),
     ).select_from(active)
-    statement = _learners(statement, col(active.user_id), filters, ctx).where(*day_in_period(col(active.day), filters))
+    statement = _learners(statement, col(active.user_id), filters, ctx, col(active.module_slug)).where(*day_in_period(col(active.day), filters))
     if filters.module:
         statement = statement.where(col(active.module_slug) == filters.module)
     # Name and e-mail depend on the learner's number (the primary key): grouping by it is enough.

@@ -15,7 +15,7 @@ from elearn.certificates import signing
 from elearn.certificates.documents import ATTESTATION, KINDS, DocumentMaker, document_for
 from elearn.certificates.eligibility import CertificateStatus, certificate_status
 from elearn.certificates.issue import Issuer, certificate_data
-from elearn.certificates.path import PathConfigError, TrainingPath, load_path
+from elearn.certificates.path import Organisation, PathConfigError, TrainingPath, load_path, organisation_identity
 from elearn.db import get_session
 from elearn.learning.progress import ModuleState
 from elearn.models import Certificate, User
@@ -28,6 +28,11 @@ log = logging.getLogger("elearn")
 def configured_path() -> TrainingPath | None:
     """The training path, or None when certificates are not configured; PathConfigError when broken."""
     return load_path(Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
+
+
+def organisation() -> Organisation | None:
+    """The organisation named by exports (:func:`elearn.certificates.path.organisation_identity`)."""
+    return organisation_identity(Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
 
 
 def path_or_problems() -> tuple[TrainingPath | None, list[str]]:

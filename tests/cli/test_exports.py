@@ -31,7 +31,9 @@ def test_french_csv_to_a_file_with_filters(app, runner, tmp_path):
     target = tmp_path / "suivi.csv"
     result = runner.invoke(export, ["csv-fr", "--from", "01/03/2026", "--to", "2026-03-31", "--profession", "Aide-soignante", "-o", str(target)])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    comment, text = target.read_bytes().decode("utf-8-sig").split("\r\n", 1)
+    assert comment.startswith("# Organisme") and "du 2026-03-01" in comment
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert [(r["Nom"], r["Module (identifiant)"]) for r in rows] == [("Élodie Marchand", "premiers-pas")]
     event = _export_event(app)
     assert event.actor_id is None and event.details["via"] == "cli"
@@ -59,7 +61,8 @@ def test_attendance_log_as_xlsx_and_xapi_to_stdout(app, runner, tmp_path):
     seed(app)
     target = tmp_path / "releve.xlsx"
     assert runner.invoke(export, ["xlsx", "--data", "attendance", "-o", str(target)]).exit_code == 0
-    assert openpyxl.load_workbook(target).active["A1"].value == "N° apprenant"
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet["A1"].value.startswith("Organisme") and sheet["A4"].value == "N° apprenant"
     result = runner.invoke(export, ["xapi", "--module", "suite"])
     assert [s["verb"]["id"] for s in json.loads(result.output)] == ["http://adlnet.gov/expapi/verbs/experienced"]
 

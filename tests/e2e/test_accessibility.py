@@ -112,6 +112,11 @@ def pages(world: World) -> list[tuple[str, str]]:
         ("admin", f"/admin/certificates/{code}"),
         ("admin", "/admin/groups"),
         ("admin", f"/admin/groups/{world.group_id}"),
+        ("admin", "/admin/users/new"),
+        ("admin", "/admin/users/import"),
+        ("admin", "/admin/modules"),
+        ("admin", "/admin/me"),
+        ("trainer", "/trainer/guide"),
     ]
 
 
@@ -166,6 +171,8 @@ ERROR_STATES = [
     ("learner", "/reseau/signaler", lambda page: _send(page, "Envoyer anonymement")),
     ("admin", "/admin/groups", lambda page: _send(page, "Créer le groupe")),
     ("learner", "/compte", lambda page: _send(page, "Changer le mot de passe")),
+    ("admin", "/admin/users/new", lambda page: _send(page, "Créer le compte")),
+    ("admin", "/admin/me", lambda page: _send(page, "Enregistrer")),
 ]
 
 

@@ -18,7 +18,18 @@ from tests.reporting.helpers import export_bytes
 
 def read_french_csv(data: bytes) -> list[dict[str, str]]:
     assert data.startswith(b"\xef\xbb\xbf"), "French spreadsheets need the UTF-8 BOM to read accents"
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    text = data.decode("utf-8-sig")
+    assert text.startswith("# Organisme"), "the first line names the organisation, as a comment"
+    return list(csv.DictReader(io.StringIO(text.split("\r\n", 1)[1]), delimiter=";"))
+
+
+def table_rows(sheet) -> list[tuple]:  # noqa: ANN001
+    """The sheet's table, below the heading lines that name the organisation and the export."""
+    rows = list(sheet.iter_rows(values_only=True))
+    assert str(rows[0][0]).startswith("Organisme")
+    header = next(i for i, row in enumerate(rows) if row[0] == "N° apprenant")
+    assert rows[header - 1] == (None,) * len(rows[header - 1]), "an empty row sets the heading apart"
+    return rows[header:]
 
 
 def elodie_rows(rows: list[dict], key: str = "Nom") -> list[dict]:
@@ -56,7 +67,8 @@ def test_plain_csv_uses_commas_keys_iso_dates_and_no_bom(session):
 def test_formula_in_a_name_is_neutralised_in_both_csv_flavours(session):
     for fmt, key, delimiter in (("csv-fr", "Nom", ";"), ("csv", "full_name", ",")):
         text = export_bytes(session, "completions", fmt).decode("utf-8-sig")
-        names = [row[key] for row in csv.DictReader(io.StringIO(text), delimiter=delimiter)]
+        lines = [line for line in text.splitlines() if not line.startswith("# Organisme")]
+        names = [row[key] for row in csv.DictReader(lines, delimiter=delimiter)]
         assert "'=HYPERLINK(\"http://x\")" in names
         assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
 
@@ -70,7 +82,7 @@ def test_protect_formula_covers_every_trigger():
 def test_xlsx_opens_in_openpyxl_with_real_dates_and_inert_formulas(session):
     workbook = openpyxl.load_workbook(io.BytesIO(export_bytes(session, "completions", "xlsx")))
     sheet = workbook.active
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = table_rows(sheet)
     assert list(rows[0]) == [c.label for c in COMPLETION_COLUMNS]
     records = [dict(zip(rows[0], row)) for row in rows[1:]]
     elodie = next(r for r in records if r["Nom"] == "Élodie Marchand")
@@ -102,7 +114,7 @@ def test_attendance_log_has_one_row_per_learner_and_day(session):
 
 def test_attendance_log_in_xlsx_and_jsonl(session):
     sheet = openpyxl.load_workbook(io.BytesIO(export_bytes(session, "attendance", "xlsx"))).active
-    header, *rows = list(sheet.iter_rows(values_only=True))
+    header, *rows = table_rows(sheet)
     assert header[0] == "N° apprenant" and len(rows) == 4  # the trainer's day is not a learner's
     lines = [json.loads(line) for line in export_bytes(session, "attendance", "jsonl").decode().splitlines()]
     assert {"day": "2026-03-09", "active_seconds": 1500}.items() <= lines[1].items()

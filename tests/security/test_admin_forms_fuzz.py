@@ -198,12 +198,42 @@ def test_publish_and_candidate_forms(world, data, candidate):
     check(world, "trainer", "POST", f"/reseau/situations/{world.situation_id}/publication", data=data)
 
 
+@FUZZ
+@given(data=form("full_name", "email", "profession"))
+@example(data={"full_name": " ", "email": "pas-une-adresse", "profession": ""})
+@example(data={"full_name": "Claude Cible", "email": ERASE_TARGET, "profession": ""})  # someone else's address
+def test_identity_form(world, data):
+    check(world, "admin", "POST", f"/admin/users/{world.users['target'].id}/identity", data=data)
+
+
+@FUZZ
+@given(data=form("email", "new_password", "confirm_password", "current_password"))
+@example(data={"email": "autre@exemple.fr", "current_password": "password123!"})
+def test_own_access_form(world, data):
+    check(world, "admin", "POST", "/admin/me", data=data)
+
+
+@FUZZ
+@given(data=form("audience", "groups"), slug=st.sampled_from(["premiers-pas", "inconnu"]))
+@example(data={"audience": "groups", "groups": ["999999"]}, slug="premiers-pas")
+@example(data={"audience": "groups"}, slug="premiers-pas")
+def test_visibility_form(world, data, slug):
+    check(world, "admin", "POST", f"/admin/modules/{slug}/visibility", data=data)
+
+
+@FUZZ
+@given(data=form("rows", "invite"))
+@example(data={"rows": "W10.forged"})
+def test_import_confirmation_form(world, data):
+    check(world, "admin", "POST", "/admin/users/import/confirm", data=data)
+
+
 # Report query strings -------------------------------------------------------------------------------
 
-QUERY_KEYS = ("from", "to", "module", "status", "profession", "q", "dates", "action", "page")
+QUERY_KEYS = ("from", "to", "module", "status", "profession", "q", "dates", "action", "page", "person", "role")
 REPORT_PAGES = ("/admin/dashboard", "/admin/learners", "/admin/audit", "/admin/exports")
 DOWNLOADS = ("/admin/exports/completions.csv-fr", "/admin/exports/attendance.xlsx", "/admin/exports/completions.xapi",
-             "/admin/exports/attendance.jsonl", "/admin/exports/nope.csv")
+             "/admin/exports/attendance.jsonl", "/admin/exports/nope.csv", "/admin/audit.csv-fr", "/admin/audit.xlsx")
 queries = st.dictionaries(
     st.sampled_from(QUERY_KEYS),
     st.one_of(values, st.dates().map(str), st.sampled_from(["completed", "export", "account.", "200000000000000000"])),

@@ -16,6 +16,7 @@ from pathlib import Path
 from elearn import groups
 from elearn.accounts import issue_reset_token
 from elearn.db import session_scope
+from elearn.identity import submit_own_identity
 from elearn.models import CareStage, Criterion, Role, SynthesisPart, User
 from elearn.network.situations import SituationDraft, submit_situation
 from elearn.reflection import answers, synthesis
@@ -42,6 +43,7 @@ class World:
     synthesis_item_id: int = 0
     group_id: int = 0
     reset_token: str = ""
+    identity_request_id: int = 0
 
     def copy(self, root: Path) -> World:
         """The same world in another folder, on its own database file (for tests that change it)."""
@@ -126,3 +128,7 @@ def _shared_objects(world: World) -> None:
         world.situation_id, world.synthesis_id, world.synthesis_item_id = situation.id, made.id, item.id
         world.group_id = groups.create_group(session, "Atelier de Lyon", actor=None).id
         world.reset_token = issue_reset_token(session, session.get(User, world.users["learner"].id), actor=None)
+        # The learner, who holds a certificate, asks to change their name: it awaits an administrator.
+        request = submit_own_identity(session, session.get(User, world.users["learner"].id), "Camille Martin-Roux",
+                                      "apprenant@exemple.fr", "Infirmière")
+        world.identity_request_id = request.id

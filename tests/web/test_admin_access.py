@@ -23,7 +23,8 @@ def admin_routes() -> list[tuple[str, str]]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("admin."):
             continue
-        url = re.sub(r"<(?:int:)?(?:user|group)_id>", "1", rule.rule)
+        url = re.sub(r"<(?:int:)?(?:user|group|request)_id>", "1", rule.rule)
+        url = url.replace("<decision>", "approve").replace("<slug>", "premiers-pas")
         url = url.replace("<dataset>", "completions").replace("<fmt>", "csv")
         url = url.replace("<code>", "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA").replace("<kind>", "logo")
         assert "<" not in url, f"give a sample value for the arguments of {rule.rule}"

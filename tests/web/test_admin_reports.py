@@ -70,7 +70,9 @@ def test_export_download_streams_a_french_csv_and_is_audited(app, client, seeded
     response = client.get("/admin/exports/completions.csv-fr?module=premiers-pas&dates=iso")
     assert response.status_code == 200 and response.is_streamed
     assert response.headers["Content-Disposition"].startswith('attachment; filename="suivi-formation-')
-    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    comment, text = response.get_data().decode("utf-8-sig").split("\r\n", 1)
+    assert comment.startswith("# Organisme")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert {row["Module (identifiant)"] for row in rows} == {"premiers-pas"}
     assert next(r for r in rows if r["Nom"] == "Élodie Marchand")["Terminé le"] == "2026-03-10T09:30:00+00:00"
     with app.app_context(), session_scope() as session:
@@ -130,7 +132,11 @@ def test_reports_and_exports_can_be_limited_to_a_group(app, client, seeded, as_a
     assert "Élodie Marchand" in html and "Zoé Inactive" not in html
     assert "Élodie Marchand" not in page(client, "/admin/learners?group=Inconnu")
     response = client.get("/admin/exports/completions.csv-fr?group=Atelier+de+Lyon")
-    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
+    assert "-atelier-de-lyon-export-" in response.headers["Content-Disposition"]
+    comment, text = response.get_data().decode("utf-8-sig").split("\r\n", 1)
+    assert "groupe Atelier de Lyon" in comment
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    assert {row["Groupe"] for row in rows} == {"Atelier de Lyon"}
     assert rows and {row["Nom"] for row in rows} == {"Élodie Marchand"}
     with app.app_context(), session_scope() as session:
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "export")).one()

@@ -24,8 +24,9 @@ SECTION = "/modules/premiers-pas/accueil"
 QUIZ_SECTION = "/modules/premiers-pas/verifier-ses-acquis"
 QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
 RIGHT = {"q1": "c1", "q2": ["c1", "c2"]}
-#: The user (one primary-key get), then the learner's module states (three queries for all modules).
-READ_STATEMENTS = 4
+#: The user (one primary-key get), who sees which module (one query, elearn.visibility), then the
+#: learner's module states (three queries for all modules).
+READ_STATEMENTS = 5
 
 
 @dataclass

@@ -78,7 +78,9 @@ def certificates():
 @bp.route("/certificates/<code>")
 def certificate(code: str):
     found = _certificate_or_404(code)
-    return _detail(found, ReasonForm(prefix="revoke"), ReasonForm(prefix="reissue"))
+    # Coming from an identity correction: the reason is written already (the administrator may change it).
+    reason = _("Correction de l'identité de la personne titulaire.") if request.args.get("motif") == "correction" else None
+    return _detail(found, ReasonForm(prefix="revoke"), ReasonForm(prefix="reissue", reason=reason))
 
 
 def _detail(found: Certificate, revoke_form: ReasonForm, reissue_form: ReasonForm, status: int = 200):  # noqa: ANN202

@@ -9,6 +9,7 @@ from elearn.db import get_session
 from elearn.reporting.exports import Dataset, ExportError, ExportFormat, ExportRequest, start_export
 from elearn.reporting.filters import parse_filters
 from elearn.web.admin import bp
+from elearn.web.certificates import organisation
 from elearn.web.admin.reports import catalog, filter_choices, read_filters
 from elearn.web.certificates import path_or_problems
 
@@ -51,6 +52,7 @@ def export_download(dataset: str, fmt: str):
             actor=current_user,
             base_url=current_app.config.get("ELEARN_BASE_URL") or request.url_root,
             xapi_actor=current_app.config.get("ELEARN_XAPI_ACTOR", "account"),
+            organisation=organisation(),
         )
     except ExportError as error:
         flash(error.message, "error")

@@ -62,7 +62,8 @@ def group_detail(group_id: int):
     [summary] = groups.list_groups(get_session(), only=group.id)
     signup_url = url_for("auth.register", groupe=group.join_code, _external=True)
     return render_template(
-        "admin/group.html", summary=summary, form=form, confirm_form=ConfirmForm(), signup_url=signup_url
+        "admin/group.html", summary=summary, form=form, confirm_form=ConfirmForm(), signup_url=signup_url,
+        members=groups.group_members(get_session(), group.id),
     ), (400 if form.errors else 200)
 
 

@@ -7,14 +7,14 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
 
-from elearn import accounts, groups, privacy
+from elearn import accounts, groups, identity, privacy
 from elearn.db import get_session
 from elearn.i18n import _
 from elearn.models import Role, User
 from elearn.reporting.conditions import is_erased, search_condition
 from elearn.web.admin import bp
 from elearn.groups import group_name
-from elearn.web.admin.forms import ActivationForm, ConfirmForm, EraseForm, RoleForm
+from elearn.web.admin.forms import ActivationForm, ConfirmForm, EraseForm, IdentityForm, RoleForm
 from elearn.web.admin.groups import user_group_form
 from elearn.web.personal_data import personal_data_download
 
@@ -42,11 +42,12 @@ def users():
         query=query,
         pending=accounts.pending_reset_requests(db),
         erasure_requests=privacy.pending_erasure_requests(db),
+        identity_requests=identity.pending_identity_changes(db),
         confirm_form=ConfirmForm(),
     )
 
 
-def _get_user(user_id: int) -> User:
+def get_user(user_id: int) -> User:
     user = get_session().get(User, user_id)
     if user is None:
         abort(404)
@@ -55,7 +56,7 @@ def _get_user(user_id: int) -> User:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def user_detail(user_id: int):
-    user = _get_user(user_id)
+    user = get_user(user_id)
     form = RoleForm(role=user.role)
     if form.validate_on_submit() and not is_erased(user.email):
         if user.id == current_user.id and form.role.data != Role.ADMIN.value:
@@ -64,16 +65,24 @@ def user_detail(user_id: int):
             accounts.change_role(get_session(), user, Role(form.role.data), actor=current_user)
             flash(_("Rôle mis à jour."), "success")
         return redirect(url_for("admin.user_detail", user_id=user.id))
+    return render_user(user, form)
+
+
+def render_user(user: User, form: RoleForm | None = None, identity_form: IdentityForm | None = None) -> str:
+    """The account's page; ``identity_form`` re-shows a correction refused with its messages."""
+    db = get_session()
     return render_template(
-        "admin/user.html", user=user, form=form, confirm_form=ConfirmForm(), erased=is_erased(user.email),
-        activation_form=ActivationForm(active="0" if user.is_active else "1"),
-        group_form=user_group_form(user.group_id), group_name=group_name(get_session(), user.group_id),
+        "admin/user.html", user=user, form=form or RoleForm(role=user.role), confirm_form=ConfirmForm(),
+        erased=is_erased(user.email), activation_form=ActivationForm(active="0" if user.is_active else "1"),
+        group_form=user_group_form(user.group_id), group_name=group_name(db, user.group_id),
+        identity_form=identity_form or IdentityForm(full_name=user.full_name, email=user.email, profession=user.profession),
+        certificate=identity.issued_certificate(db, user),
     )
 
 
 @bp.route("/users/<int:user_id>/group", methods=["POST"])
 def set_group(user_id: int):
-    user = _get_user(user_id)
+    user = get_user(user_id)
     form = user_group_form(user.group_id)
     if is_erased(user.email):
         flash(_("Ce compte a été anonymisé : il ne peut plus être modifié."), "error")
@@ -92,7 +101,7 @@ def set_group(user_id: int):
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
 def set_active(user_id: int):
     """Deactivate (the person is logged out everywhere) or reactivate an account."""
-    user, form = _get_user(user_id), ActivationForm()
+    user, form = get_user(user_id), ActivationForm()
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -106,7 +115,7 @@ def set_active(user_id: int):
 @bp.route("/users/<int:user_id>/data", methods=["POST"])
 def personal_data(user_id: int):
     """The person's own data as a JSON file (right of access), recorded in the audit trail."""
-    user = _get_user(user_id)
+    user = get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     return personal_data_download(user, actor=current_user)
@@ -115,7 +124,7 @@ def personal_data(user_id: int):
 @bp.route("/users/<int:user_id>/erase", methods=["GET", "POST"])
 def erase(user_id: int):
     """Erasure (RGPD) after typing the account's e-mail address; statistics stay, anonymous."""
-    user, form = _get_user(user_id), EraseForm()
+    user, form = get_user(user_id), EraseForm()
     if is_erased(user.email):
         flash(_("Ce compte a déjà été anonymisé."), "info")
         return redirect(url_for("admin.user_detail", user_id=user.id))
@@ -143,7 +152,7 @@ def decline_erasure(user_id: int):
 
 @bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
 def reset_link(user_id: int):
-    user = _get_user(user_id)
+    user = get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     token = accounts.issue_reset_token(get_session(), user, actor=current_user)

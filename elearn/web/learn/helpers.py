@@ -11,7 +11,16 @@ from werkzeug.datastructures import MultiDict
 from elearn.content.model import Module, Quiz, Section
 from elearn.db import get_session
 from elearn.learning import progress as progress_rules
+from elearn.visibility import modules_for
 from elearn.web.modules import get_library
+
+
+def learner_modules() -> list[Module]:
+    """The modules the current person may see (:func:`elearn.visibility.modules_for`), once per request."""
+    modules = g.get("learner_modules")
+    if modules is None:
+        modules = g.learner_modules = modules_for(get_session(), current_user, get_library().modules())
+    return modules
 
 
 def overview(with_time: bool = False) -> list[progress_rules.ModuleState]:
@@ -23,7 +32,7 @@ def overview(with_time: bool = False) -> list[progress_rules.ModuleState]:
     """
     timed, states = g.get("learner_states", (False, None))
     if states is None or (with_time and not timed):
-        states = progress_rules.learner_overview(get_session(), current_user.id, get_library().modules(), with_time=with_time)
+        states = progress_rules.learner_overview(get_session(), current_user.id, learner_modules(), with_time=with_time)
         g.learner_states = (with_time, states)
     return states
 

@@ -18,12 +18,12 @@ from elearn.network.detect import find_identifying_details
 from elearn.reflection import answers
 from elearn.web.json_body import json_error, json_object
 from elearn.web.learn import bp
-from elearn.web.modules import get_library
+from elearn.web.learn.helpers import learner_modules
 
 
 def _find(slug: str, reflection_id: str):  # noqa: ANN202 - (Module, Section, Reflection)
     """The module, section and block named in the URL, or 404 (ids come from URLs, unknown ones happen)."""
-    module = get_library().get(slug)
+    module = next((m for m in learner_modules() if m.slug == slug), None)
     section = module.section_of(reflection_id) if module else None
     block = next((b for b in section.reflections if b.id == reflection_id), None) if section else None
     if block is None:

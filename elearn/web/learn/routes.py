@@ -17,12 +17,13 @@ from elearn.learning import quizzes, tracking
 from elearn.reflection.answers import missing_reflections
 from elearn.web.learn import bp
 from elearn.web.json_body import json_error, json_object
-from elearn.web.learn.helpers import find_quiz, overview, parse_answers, state_for
+from elearn.web.learn.helpers import find_quiz, learner_modules, overview, parse_answers, state_for
 from elearn.web.modules import get_library
 
 
 def _module_or_404(slug: str) -> Module:
-    module = get_library().get(slug)
+    """The module, if the current person may see it: a module that is not for them does not exist."""
+    module = next((m for m in learner_modules() if m.slug == slug), None)
     if module is None:
         abort(404)
     return module
@@ -42,7 +43,7 @@ def _complete_if_due(module: Module, state: progress_rules.ModuleState | None = 
     """
     db = get_session()
     missing = len(missing_reflections(db, current_user, module))
-    return progress_rules.record_completion_if_due(db, current_user.id, get_library().modules(), module.slug, missing, state)
+    return progress_rules.record_completion_if_due(db, current_user.id, learner_modules(), module.slug, missing, state)
 
 
 @bp.route("/modules")
@@ -212,7 +213,8 @@ def heartbeat():
     if not isinstance(module_slug, str) or not isinstance(section_id, str):
         return json_error(_("Requête invalide : le module et la section sont attendus, sous forme de textes."))
     library = get_library()
-    module = library.get(module_slug)
+    # Only a module this learner may see: one hidden from them, or not for their group, takes no time.
+    module = next((m for m in learner_modules() if m.slug == module_slug), None)
     if module is None or module.section(section_id) is None:
         return json_error(_("Module ou section inconnu."), 404)
     if isinstance(seconds, bool) or not isinstance(seconds, int | float | str):

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import current_app, redirect, render_template, request, url_for
+from sqlmodel import select
 
 from elearn.certificates import pades, signing
 from elearn.certificates.codes import normalise_code
@@ -23,6 +24,7 @@ from elearn.certificates.issue import certificate_data, find_certificate, holder
 from elearn.db import get_session
 from elearn.formatting import percent
 from elearn.i18n import _
+from elearn.models import Certificate
 from elearn.security import ratelimit
 from elearn.web.certificates import instance_dir
 from elearn.web.public import bp
@@ -64,6 +66,8 @@ def verify_code(code: str):
         data=data,
         code=found.code,
         erased=erased,
+        # A reissued certificate (after a correction of the name, say) reads « remplacée », not just revoked.
+        replaced_by=db.exec(select(Certificate).where(Certificate.replaces_id == found.id)).first(),
         demonstration=is_demonstration(data),
         documents=documents,
         comparison=comparison,
