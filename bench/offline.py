@@ -157,7 +157,15 @@ def _counting(function: Callable, counts: dict[str, int], key: str) -> Callable:
     return counted
 
 
+def outbox_cost(database_url: str | None = None) -> dict[str, Any]:
+    """Server CPU of a quiz submission with and without the xAPI outbox (bench/outbox.py)."""
+    from bench.outbox import quiz_submission_cpu
+
+    return quiz_submission_cpu(database_url)
+
+
 MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
+    "outbox_cost": outbox_cost,
     "certificate_pdf": certificate_pdf,
     "export": export,
     "catalog_startup": catalog_startup,

@@ -15,6 +15,8 @@ from elearn.private_files import create_once
 
 #: Project root when running from a checkout: modules/ and media/ live beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Base of xAPI activity ids when ELEARN_BASE_URL is not set (same default as printed reset links).
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -63,6 +65,10 @@ class Settings:
     base_url: str | None = field(default_factory=lambda: _env("ELEARN_BASE_URL"))
     #: How xAPI exports identify learners: "account" (platform number) or "mbox" (e-mail address).
     xapi_actor: str = field(default_factory=lambda: _env("ELEARN_XAPI_ACTOR", "account") or "account")
+    #: The learning record store that live statements go to (else the one set in Administration).
+    xapi_lrs_url: str | None = field(default_factory=lambda: _env("ELEARN_XAPI_LRS_URL"))
+    xapi_lrs_username: str | None = field(default_factory=lambda: _env("ELEARN_XAPI_LRS_USERNAME"))
+    xapi_lrs_password: str | None = field(default_factory=lambda: _env("ELEARN_XAPI_LRS_PASSWORD"))
 
     def to_flask(self) -> dict[str, object]:
         """Map the settings onto the Flask config dictionary."""
@@ -77,6 +83,9 @@ class Settings:
             "ELEARN_ADMIN_EMAIL": self.admin_email,
             "ELEARN_BASE_URL": self.base_url,
             "ELEARN_XAPI_ACTOR": self.xapi_actor,
+            "ELEARN_XAPI_LRS_URL": self.xapi_lrs_url,
+            "ELEARN_XAPI_LRS_USERNAME": self.xapi_lrs_username,
+            "ELEARN_XAPI_LRS_PASSWORD": self.xapi_lrs_password,
             "ELEARN_PROXY_HOPS": self.proxy_hops,
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",

@@ -27,6 +27,7 @@ def _register() -> None:
     from elearn.cli import exports as export_commands
     from elearn.cli import serve as serve_commands
     from elearn.cli import users as user_commands
+    from elearn.cli import xapi as xapi_commands
 
     main.add_command(db_commands.db)
     main.add_command(db_commands.init)
@@ -35,6 +36,7 @@ def _register() -> None:
     main.add_command(export_commands.export)
     main.add_command(serve_commands.serve)
     main.add_command(backup_commands.backup)
+    main.add_command(xapi_commands.xapi)
     for command in certificate_commands.commands:
         main.add_command(command)
     try:

@@ -10,13 +10,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from elearn.config import DEFAULT_BASE_URL
 from elearn.db import session_scope
 from elearn.reporting.catalog import current_catalog
 from elearn.reporting.exports import Dataset, ExportError, ExportFormat, ExportRequest, start_export
 from elearn.reporting.filters import LearnerStatus, parse_filters
 
-#: Base of xAPI activity ids when ELEARN_BASE_URL is not set (same default as printed reset links).
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def system_user() -> str:

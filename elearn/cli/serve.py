@@ -35,5 +35,5 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, access
         engine.dispose()  # no connection opened here may be inherited by the workers
     if behind:
         raise click.ClickException("La base de données n'est pas à jour : lancez « elearn db upgrade » puis recommencez.")
-    click.echo(f"elearn sur http://{host}:{port} ({workers} processus)")
+    click.echo(f"elearn sur http://{host}:{port} ({workers} processus, plus l'envoi des déclarations xAPI et des notes)")
     run(create_app, ServerOptions(host, port, workers, threads, timeout, access_log))

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
 from elearn.models.certificate import Certificate
+from elearn.models.outbox import LrsSettings, OutboxMessage
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
@@ -22,5 +23,6 @@ __all__ = [
     "Certificate",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
+    "LrsSettings", "OutboxMessage",
     "RateLimitCounter",
     "PasswordResetRequest", "PasswordResetToken", "Role", "TrainingGroup", "User", "metadata"]

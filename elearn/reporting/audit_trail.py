@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "group.code_renewed": N_("Code de groupe renouvelé"),
     "certificate.issued": N_("Attestation délivrée"),
     "certificate.revoked": N_("Attestation révoquée"),
+    "xapi.lrs_configured": N_("LRS (xAPI) réglé"),
 }
 
 

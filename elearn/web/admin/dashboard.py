@@ -12,6 +12,8 @@ from flask import render_template
 
 from elearn.db import get_session
 from elearn.i18n import _
+from elearn.models.outbox import XAPI
+from elearn.outbox.queue import backlog
 from elearn.reporting.queries import dashboard as dashboard_figures
 from elearn.web.admin import bp
 from elearn.web.admin.certificates import example_keys
@@ -42,4 +44,5 @@ def dashboard():
         filters=filters,
         presets=period_presets(today),
         example_keys=example_keys(path),
+        xapi_backlog=backlog(get_session(), XAPI),
     )
