@@ -88,10 +88,11 @@ class Settings:
             "ELEARN_XAPI_LRS_PASSWORD": self.xapi_lrs_password,
             "ELEARN_PROXY_HOPS": self.proxy_hops,
             "SESSION_COOKIE_HTTPONLY": True,
-            "SESSION_COOKIE_SAMESITE": "Lax",
+            # Over HTTPS, sessions must also work inside an LMS's iframe (LTI): a third-party context.
+            "SESSION_COOKIE_SAMESITE": "None" if self.secure_cookies else "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_HTTPONLY": True,
-            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SAMESITE": "None" if self.secure_cookies else "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
             "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
             "WTF_CSRF_TIME_LIMIT": None,

@@ -16,6 +16,7 @@ from elearn.i18n import N_, _
 from elearn.learning.quizzes import attempt_number_after, best_attempt
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.base import utcnow
+from elearn.lti import scores as lti_scores
 from elearn.xapi import record as xapi
 
 
@@ -258,6 +259,7 @@ def record_completion_if_due(
     session.add(progress)
     xapi.module_completed(session, user_id, slug, score=progress.completion_score,
                           seconds=_seconds_on(session, user_id, slug), at=progress.completed_at)
+    lti_scores.queue_if_better(session, user_id, slug, progress.completion_score, completed=True)
     session.commit()
     return True
 

@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
 from elearn.models.certificate import Certificate
+from elearn.models.lti import LtiGradeLink, LtiIdentity, LtiNonce, LtiPlatform
 from elearn.models.outbox import LrsSettings, OutboxMessage
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
@@ -23,6 +24,7 @@ __all__ = [
     "Certificate",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
+    "LtiGradeLink", "LtiIdentity", "LtiNonce", "LtiPlatform",
     "LrsSettings", "OutboxMessage",
     "RateLimitCounter",
     "PasswordResetRequest", "PasswordResetToken", "Role", "TrainingGroup", "User", "metadata"]
