@@ -182,3 +182,21 @@ def test_a_registration_with_a_wrong_address_is_refused_with_a_message(app, clie
     assert response.status_code == 400 and "https:// est attendue" in response.get_data(as_text=True)
     page = client.get("/admin/lti").get_data(as_text=True)
     assert "http://localhost/lti/jwks" in page and "http://localhost/lti/login" in page
+
+
+@SQLITE_ONLY
+def test_a_login_initiation_without_login_hint_is_refused(app, client, platform):
+    response = client.get(f"/lti/login?iss={platform.issuer}&target_link_uri=http://elearn.test/lti/launch&cookies=1")
+    assert response.status_code == 400 and "Lancement refusé" in response.get_data(as_text=True)
+    assert refusals(app) == ["invalid"]
+
+
+@SQLITE_ONLY
+def test_an_unreachable_platform_key_set_is_a_refusal_not_an_error(app, client, platform):
+    fields = start_launch(client, platform)
+    with app.app_context(), session_scope() as session:
+        for row in session.exec(select(LtiPlatform)):
+            row.keyset_url = "http://127.0.0.1:9/jwks"  # nothing listens there
+            session.add(row)
+    response = client.post("/lti/launch", data=fields)
+    assert response.status_code == 400 and refusals(app) == ["invalid"]

@@ -19,7 +19,8 @@ from flask_login import current_user
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link import DeepLink
 from pylti1p3.deep_link_resource import DeepLinkResource
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiException, OIDCException
+from requests import RequestException
 
 from elearn.accounts import record
 from elearn.db import get_session
@@ -32,6 +33,9 @@ from elearn.models import LtiPlatform, Role
 from elearn.web.auth.routes import _start_session
 from elearn.web.lti import bp
 from elearn.web.modules import get_library
+
+#: What pylti1p3 raises for a message it refuses, or a platform it cannot reach (its key set).
+REFUSED = (LtiException, OIDCException, RequestException)
 
 #: Where a deep linking request waits for the teacher's choice (the session, small: no whole id_token).
 DEEP_LINK_KEY = "lti_deep_link"
@@ -64,7 +68,7 @@ def login():
     try:
         oidc = FlaskOIDCLogin(FlaskRequest(request_data=params), _tool_conf())
         return oidc.redirect(params["target_link_uri"])
-    except LtiException as error:
+    except REFUSED as error:
         return _refuse(classify(error))
 
 
@@ -74,7 +78,9 @@ def launch():
     message = FlaskMessageLaunch(FlaskRequest(), _tool_conf())
     try:
         claims = message.get_launch_data()
-    except LtiException as error:
+        if not claims.get("sub"):  # an anonymous launch names nobody to log in
+            raise LtiException("Missing sub")
+    except REFUSED as error:
         return _refuse(classify(error))
     session.pop(f"lti1p3-launch-{message.get_launch_id()}", None)  # the whole id_token would bloat the cookie
     if not lti_launch.remember_nonce(db, str(claims["iss"]), str(claims.get("nonce", ""))):
