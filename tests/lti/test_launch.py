@@ -185,6 +185,18 @@ def test_a_registration_with_a_wrong_address_is_refused_with_a_message(app, clie
 
 
 @SQLITE_ONLY
+def test_the_lti_page_shows_the_scores_waiting(app, client, platform, admin, auth):
+    platform.plan.module = "premiers-pas"
+    launch(client, platform)
+    client.post(QUIZ, data={**WRONG, "tentative": 1})
+    client.post("/logout")
+    auth.login(admin.email)
+    response = client.get("/admin/lti")
+    page = response.get_data(as_text=True)
+    assert "Notes envoyées aux carnets de notes" in page and "En attente d'envoi</dt><dd>1 (" in page
+
+
+@SQLITE_ONLY
 def test_a_login_initiation_without_login_hint_is_refused(app, client, platform):
     response = client.get(f"/lti/login?iss={platform.issuer}&target_link_uri=http://elearn.test/lti/launch&cookies=1")
     assert response.status_code == 400 and "Lancement refusé" in response.get_data(as_text=True)

@@ -31,7 +31,7 @@ def test_statements_wait_until_an_administrator_sets_the_lrs(app, client, auth, 
     assert send_channel(app, XAPI, xapi_transport, once=False) is None  # no LRS: nothing sent, nothing lost
     auth.login(admin.email)
     page = client.get("/admin/dashboard").get_data(as_text=True)
-    assert "Déclarations en attente</dt><dd>1 (" in page
+    assert "En attente d'envoi</dt><dd>1 (" in page
 
     refused = client.post("/admin/xapi", data={"url": "lrs.exemple.fr", "username": "", "password": ""})
     assert refused.status_code == 400 and "doit commencer par https://" in refused.get_data(as_text=True)

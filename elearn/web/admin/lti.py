@@ -11,6 +11,8 @@ from wtforms.validators import Length
 from elearn.db import get_session
 from elearn.i18n import _, _l
 from elearn.lti.platforms import PlatformError, all_platforms, save_platform
+from elearn.models.outbox import LTI_SCORE
+from elearn.outbox.queue import backlog
 from elearn.web.admin import bp
 from elearn.web.lti.framing import forget_frame_origins
 
@@ -55,4 +57,5 @@ def lti_platforms():
             return redirect(url_for("admin.lti_platforms"))
     return render_template(
         "admin/lti.html", form=form, urls=tool_urls(), platforms=all_platforms(get_session()),
+        state=backlog(get_session(), LTI_SCORE),
     ), (400 if form.errors else 200)

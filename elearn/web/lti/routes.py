@@ -129,9 +129,8 @@ def deep_link():
     platform = get_session().get(LtiPlatform, pending["platform"])
     if platform is None:
         return _refuse(Refusal("unknown_issuer", "platform removed"))
-    resource = (
-        DeepLinkResource().set_url(url_for("lti.launch", _external=True)).set_title(title).set_custom_params(custom)
-    )
+    base = (current_app.config.get("ELEARN_BASE_URL") or request.url_root).rstrip("/")
+    resource = DeepLinkResource().set_url(base + url_for("lti.launch")).set_title(title).set_custom_params(custom)
     response_jwt = DeepLink(registration(platform, _instance()), pending["deployment"], pending["settings"]).get_response_jwt([resource])
     session.pop(DEEP_LINK_KEY, None)
     return_url = pending["settings"]["deep_link_return_url"]
