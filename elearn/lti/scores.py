@@ -42,12 +42,11 @@ def queue_if_better(session: Session, user_id: int, slug: str, score: float | No
     links = session.exec(select(LtiGradeLink).where(col(LtiGradeLink.user_id) == user_id, col(LtiGradeLink.module_slug) == slug))
     now = utcnow()
     for link in links:
-        first_completion = completed and not link.service.get("_completed_sent")
+        first_completion = completed and not link.completion_sent
         if not first_completion and link.best_score is not None and given <= link.best_score:
             continue
         link.best_score = max(given, link.best_score or 0.0)
-        if completed:
-            link.service = {**link.service, "_completed_sent": True}
+        link.completion_sent = link.completion_sent or completed
         session.add(link)
         payload = {"link": link.id, "score": given, "completed": completed, "at": now.isoformat()}
         queue(session, LTI_SCORE, [Message(f"{link.id}/{now.isoformat()}/{given}", payload, user_id)])
@@ -81,7 +80,7 @@ class _ScoreTransport:
         connector = self._connectors.get(platform.id)  # type: ignore[arg-type]
         if connector is None:
             connector = self._connectors[platform.id] = ServiceConnector(registration(platform, self._instance))  # type: ignore[index]
-        service = {key: value for key, value in link.service.items() if not key.startswith("_")}
+        service = dict(link.service)
         at = datetime.fromisoformat(payload["at"])
         grade = (
             Grade()

@@ -69,3 +69,5 @@ class LtiGradeLink(SQLModel, table=True):
     #: The AGS claim of the launch (scopes, line items URL), as pylti1p3's grade service takes it.
     service: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     best_score: float | None = None
+    #: Whether the completion (activity "Completed") was queued for this line item.
+    completion_sent: bool = False

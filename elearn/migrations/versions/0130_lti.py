@@ -70,6 +70,7 @@ def upgrade() -> None:
         sa.Column("lineitem", _text(length=500), nullable=False),
         sa.Column("service", sa.JSON(), nullable=False),
         sa.Column("best_score", sa.Float(), nullable=True),
+        sa.Column("completion_sent", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["platform_id"], ["lti_platform.id"]),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"]),
         sa.PrimaryKeyConstraint("id"),
