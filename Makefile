@@ -8,7 +8,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
-.PHONY: install install-test browser pdfsig postgres npm-peers run test check bench translations packages clean
+RALPH_VENV := .venv-ralph
+
+.PHONY: install install-test browser pdfsig postgres npm-peers ralph run test check bench translations packages clean
 
 ## install: create .venv and install elearn with its dependencies (safe to repeat)
 install: $(VENV)/.installed
@@ -59,13 +61,22 @@ postgres:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; }
 
+## ralph: Ralph, the learning record store the xAPI tests send to, in a virtualenv of its own (its
+## pinned dependencies are not elearn's); its OIDC module imports requests, which its extras omit
+ralph: $(RALPH_VENV)/.installed
+
+$(RALPH_VENV)/.installed:
+	@test -x $(RALPH_VENV)/bin/python || $(PYTHON) -m venv $(RALPH_VENV)
+	$(RALPH_VENV)/bin/python -m pip install --quiet --disable-pip-version-check 'ralph-malph[cli,backend-fs,lrs]>=5.0' 'requests>=2.31'
+	touch $@
+
 ## run: create or upgrade the database, then serve on http://127.0.0.1:$(PORT)
 run: install
 	$(BIN)/elearn init
 	$(BIN)/elearn run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
 
 ## test: the whole suite, browser tests included
-test: install-test postgres
+test: install-test postgres ralph
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## bench: throughput, latency, PDF, export and start-up figures in one table (docs/performance.md)
@@ -95,4 +106,4 @@ packages: install
 	$(BIN)/elearn package --all -o build/paquets
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(RALPH_VENV) build *.egg-info .pytest_cache

@@ -176,6 +176,14 @@ def _counting(function: Callable, counts: dict[str, int], key: str) -> Callable:
     return counted
 
 
+def outbox_cost(database_url: str | None = None) -> dict[str, Any]:
+    """Server CPU of a quiz submission with and without the xAPI outbox (bench/outbox.py)."""
+    from bench.outbox import quiz_submission_cpu
+
+    return quiz_submission_cpu(database_url)
+
+
+
 def evidence_pack(config: dict[str, Any], output: str) -> dict[str, Any]:
     from bench.evidence import write_group_pack
 
@@ -183,6 +191,7 @@ def evidence_pack(config: dict[str, Any], output: str) -> dict[str, Any]:
 
 
 MEASUREMENTS: dict[str, Callable[..., dict[str, Any]]] = {
+    "outbox_cost": outbox_cost,
     "evidence_pack": evidence_pack,
     "certificate_pdf": certificate_pdf,
     "export": export,

@@ -16,6 +16,8 @@ from elearn.private_files import create_once
 
 #: Project root when running from a checkout: modules/ and media/ live beside the package.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: Base of xAPI activity ids when ELEARN_BASE_URL is not set (same default as printed reset links).
+DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -73,6 +75,11 @@ class Settings:
     smtp_url: str | None = field(default_factory=lambda: _env("ELEARN_SMTP_URL"))
     mail_from: str | None = field(default_factory=lambda: _env("ELEARN_MAIL_FROM"))
 
+    #: The learning record store that live statements go to (else the one set in Administration).
+    xapi_lrs_url: str | None = field(default_factory=lambda: _env("ELEARN_XAPI_LRS_URL"))
+    xapi_lrs_username: str | None = field(default_factory=lambda: _env("ELEARN_XAPI_LRS_USERNAME"))
+    xapi_lrs_password: str | None = field(default_factory=lambda: _env("ELEARN_XAPI_LRS_PASSWORD"))
+
     def effective_database_url(self) -> str:
         """``ELEARN_DATABASE_URL``, or the SQLite file of the instance folder."""
         return self.database_url or f"sqlite:///{self.instance_path / 'elearn.sqlite3'}"
@@ -90,14 +97,18 @@ class Settings:
             "ELEARN_ADMIN_EMAIL": self.admin_email,
             "ELEARN_BASE_URL": self.base_url,
             "ELEARN_XAPI_ACTOR": self.xapi_actor,
+            "ELEARN_XAPI_LRS_URL": self.xapi_lrs_url,
+            "ELEARN_XAPI_LRS_USERNAME": self.xapi_lrs_username,
+            "ELEARN_XAPI_LRS_PASSWORD": self.xapi_lrs_password,
             "ELEARN_PROXY_HOPS": self.proxy_hops,
             "ELEARN_SMTP_URL": self.smtp_url,
             "ELEARN_MAIL_FROM": self.mail_from,
             "SESSION_COOKIE_HTTPONLY": True,
-            "SESSION_COOKIE_SAMESITE": "Lax",
+            # Over HTTPS, sessions must also work inside an LMS's iframe (LTI): a third-party context.
+            "SESSION_COOKIE_SAMESITE": "None" if self.secure_cookies else "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_HTTPONLY": True,
-            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_SAMESITE": "None" if self.secure_cookies else "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
             # One lifetime for both cookies (docs/security.md): a session ends 14 days after the last
             # visit; « Rester connecté·e » keeps it across browser restarts for as long, not a year.

@@ -5,11 +5,18 @@ connection pool and module library), which is why ``run`` is handed a factory an
 connection pool opened before the fork would be shared by several processes and corrupted. What must
 be the same in every worker (the secret key that signs session cookies, the certificate signing key)
 is read from the environment or from files in the instance folder, created before the fork.
+
+Beside the workers runs one companion process, the outbox's senders (xAPI statements to the learning
+record store, scores to LMS gradebooks): gunicorn's arbiter starts it once it is ready and stops it when
+it exits, so a server has exactly one sender however many workers it has, and requests never wait on a
+remote peer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +76,36 @@ class _GunicornApplication(BaseApplication):
         return self._factory()
 
 
-def run(factory: Callable[[], Flask], options: ServerOptions) -> None:
-    """Serve until stopped (SIGTERM or Ctrl-C); each worker calls ``factory`` once."""
-    _GunicornApplication(factory, options.gunicorn_settings()).run()
+#: The outbox's senders, as ``elearn serve`` runs them beside the workers.
+SENDERS_COMMAND = (sys.executable, "-m", "elearn.outbox.worker")
+
+
+class Companion:
+    """A process started when the server is ready and stopped (SIGTERM, then killed) when it exits."""
+
+    def __init__(self, command: Sequence[str]) -> None:
+        self._command = list(command)
+        self._process: subprocess.Popen | None = None
+
+    def start(self, _server: object = None) -> None:
+        self._process = subprocess.Popen(self._command)
+
+    def stop(self, _server: object = None) -> None:
+        if self._process is None or self._process.poll() is not None:
+            return
+        self._process.terminate()
+        try:
+            self._process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+def run(factory: Callable[[], Flask], options: ServerOptions, companion: Sequence[str] | None = SENDERS_COMMAND) -> None:
+    """Serve until stopped (SIGTERM or Ctrl-C); each worker calls ``factory`` once; ``companion`` runs
+    beside the workers for as long as the server does."""
+    settings = options.gunicorn_settings()
+    if companion:
+        process = Companion(companion)
+        settings.update(when_ready=process.start, on_exit=process.stop)
+    _GunicornApplication(factory, settings).run()

@@ -35,6 +35,7 @@ from elearn.i18n import _
 from elearn.models import Certificate, User
 from elearn.models.base import utcnow
 from elearn.reporting.conditions import is_erased
+from elearn.xapi import record as xapi
 
 if TYPE_CHECKING:
     from elearn.content.library import ModuleLibrary
@@ -245,5 +246,6 @@ def _create(
     if replaces is not None:
         details.update(replaces=replaces.code, reason=" ".join(reason.split()))
     record(session, "certificate.issued", actor=actor, target=f"user:{user.id}", **details)
+    xapi.certificate_earned(session, user.id, code, data.verification_url, path.title, now)  # type: ignore[arg-type]
     session.commit()
     return certificate

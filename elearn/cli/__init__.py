@@ -29,6 +29,7 @@ def _register() -> None:
     from elearn.cli import packages as package_commands
     from elearn.cli import serve as serve_commands
     from elearn.cli import users as user_commands
+    from elearn.cli import xapi as xapi_commands
 
     main.add_command(db_commands.db)
     main.add_command(db_commands.init)
@@ -39,6 +40,7 @@ def _register() -> None:
     main.add_command(backup_commands.backup)
     main.add_command(backup_commands.restore_command)
     main.add_command(serve_commands.run_command)  # Flask's own ``run``, holding the instance folder
+    main.add_command(xapi_commands.xapi)
     for command in evidence_commands.commands:
         main.add_command(command)
     for command in certificate_commands.commands + package_commands.commands:

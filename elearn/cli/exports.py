@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from elearn.certificates.path import PathConfigError, load_path, organisation_identity
+from elearn.config import DEFAULT_BASE_URL
 from elearn.db import session_scope
 from elearn.reporting.catalog import current_catalog
 from elearn.reporting.exports import Dataset, ExportError, ExportFormat, ExportRequest, start_export
@@ -19,8 +20,6 @@ from elearn.reporting.filters import LearnerStatus, parse_filters
 from elearn.satisfaction.surveys import DEFAULT as DEFAULT_SURVEYS
 from elearn.satisfaction.surveys import Surveys
 
-#: Base of xAPI activity ids when ELEARN_BASE_URL is not set (same default as printed reset links).
-DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def system_user() -> str:

@@ -41,7 +41,7 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, access
     if behind:
         raise click.ClickException("La base de données n'est pas à jour : lancez « elearn db upgrade » puis recommencez.")
     _hold_instance(Path(current_app.config["ELEARN_INSTANCE_DIR"]))
-    click.echo(f"elearn sur http://{host}:{port} ({workers} processus)")
+    click.echo(f"elearn sur http://{host}:{port} ({workers} processus, plus l'envoi des déclarations xAPI et des notes)")
     run(create_app, ServerOptions(host, port, workers, threads, timeout, access_log))
 
 

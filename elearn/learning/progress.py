@@ -16,6 +16,8 @@ from elearn.i18n import N_, _
 from elearn.learning.quizzes import attempt_number_after, best_attempt
 from elearn.models import ActiveTime, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.base import utcnow
+from elearn.lti import scores as lti_scores
+from elearn.xapi import record as xapi
 
 
 class Status(StrEnum):
@@ -292,8 +294,19 @@ def record_completion_if_due(
     progress.completion_score = module_score(state.module, state.best) if state.module.quizzes else None
     progress.completion_content_hash = state.module.content_hash
     session.add(progress)
+    xapi.module_completed(session, user_id, slug, score=progress.completion_score,
+                          seconds=_seconds_on(session, user_id, slug), at=progress.completed_at)
+    lti_scores.queue_if_better(session, user_id, slug, progress.completion_score, completed=True)
     session.commit()
     return True
+
+
+def _seconds_on(session: Session, user_id: int, slug: str) -> int:
+    """The learner's active time on one module, in seconds."""
+    total = session.exec(
+        select(func.sum(ActiveTime.seconds)).where(ActiveTime.user_id == user_id, ActiveTime.module_slug == slug)
+    ).one()
+    return int(total or 0)
 
 
 def resume_target(states: Sequence[ModuleState]) -> ModuleState | None:

@@ -17,6 +17,8 @@ from elearn.content.model import Module, Quiz
 from elearn.content.quiz import score_quiz
 from elearn.i18n import _
 from elearn.models import QuizAttempt
+from elearn.models.base import utcnow
+from elearn.xapi import record as xapi
 
 
 class QuizClosed(Exception):
@@ -104,9 +106,14 @@ def submit_quiz(
         passed=result.percent >= module.pass_mark,
         answers={qid: sorted(choices) for qid, choices in answers.items()},
         outcome={q.question_id: q.correct for q in result.questions},
+        submitted_at=utcnow(),
     )
     session.add(attempt)
-    try:
+    try:  # queuing the statements flushes the attempt: a number taken meanwhile fails here or at commit
+        xapi.quiz_attempted(
+            session, user_id, module.slug, quiz.id, attempt_number, points=attempt.points, max_points=attempt.max_points,
+            passed=attempt.passed, answers=attempt.answers, outcome=attempt.outcome, at=attempt.submitted_at,
+        )
         session.commit()
     except IntegrityError:
         session.rollback()

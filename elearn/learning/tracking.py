@@ -34,6 +34,7 @@ from elearn.formatting import local
 from elearn.learning.upsert import upsert
 from elearn.models import ActiveTime, ActivityClock, ModuleProgress, SectionProgress
 from elearn.models.base import utcnow
+from elearn.xapi import record as xapi
 
 if TYPE_CHECKING:
     from elearn.learning.progress import ModuleState
@@ -73,8 +74,15 @@ def _touch_activity(session: Session, user_id: int, module_slug: str, section_id
     )
 
 
-def record_visit(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime | None = None) -> None:
-    """A section page was shown: remember the position and the day's activity (works without JS)."""
+def record_visit(
+    session: Session, user_id: int, module_slug: str, section_id: str, now: datetime | None = None,
+    first_in_module: bool = True,
+) -> None:
+    """A section page was shown: remember the position and the day's activity (works without JS).
+
+    ``first_in_module``: whether the module may never have been opened before (then its ``launched``
+    statement is queued; the outbox keeps one per learner and module).
+    """
     now = now or utcnow()
     upsert(
         session,
@@ -91,6 +99,8 @@ def record_visit(session: Session, user_id: int, module_slug: str, section_id: s
         {"last_section_id": section_id, "last_activity_at": now},
     )
     _touch_activity(session, user_id, module_slug, section_id, now, 0)
+    if first_in_module:
+        xapi.module_launched(session, user_id, module_slug, now)
     session.commit()
 
 
@@ -122,7 +132,8 @@ def record_page_view(
     now = now or utcnow()
     if visit_is_recorded(states, module_slug, section_id, now):
         return False
-    record_visit(session, user_id, module_slug, section_id, now)
+    opened = any(s.progress is not None for s in states if s.module.slug == module_slug)
+    record_visit(session, user_id, module_slug, section_id, now, first_in_module=not opened)
     return True
 
 
@@ -142,6 +153,9 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     elif row.read_at is None:
         row.read_at = now
         session.add(row)
+    else:
+        return
+    xapi.section_read(session, user_id, module_slug, section_id, now)
     session.commit()
 
 

@@ -8,6 +8,8 @@ from elearn.models.audit import AuditEvent
 from elearn.models.certificate import Certificate, CertificateDocument
 from elearn.models.operations import HealthProbe
 from elearn.models.organisation import OrganisationProfile
+from elearn.models.lti import LtiGradeLink, LtiIdentity, LtiNonce, LtiPlatform
+from elearn.models.outbox import LrsSettings, OutboxMessage
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
 from elearn.models.progress import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from elearn.models.reflection import ReflectionAnswer, Synthesis, SynthesisItem, SynthesisPart
@@ -39,5 +41,7 @@ __all__ = [
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",
     "HealthProbe",
+    "LtiGradeLink", "LtiIdentity", "LtiNonce", "LtiPlatform",
+    "LrsSettings", "OutboxMessage",
     "RateLimitCounter",
     "EndedSession", "ErasureRequest", "PasswordResetRequest", "PasswordResetToken", "Role", "TrainingGroup", "User", "metadata"]

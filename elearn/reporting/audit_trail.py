@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "module.published": N_("Module publié"),
     "module.hidden": N_("Module masqué"),
     "module.visibility_changed": N_("Visibilité d'un module modifiée"),
+    "xapi.lrs_configured": N_("LRS (xAPI) réglé"),
 }
 
 #: Families offered first in the « kind » filter (an action ending with a dot keeps the whole family).

@@ -1,6 +1,8 @@
 """Completion records as xAPI 1.0.3 statements, for learning record stores.
 
-Four kinds of statement, with the ADL verbs:
+The statements' shapes are defined here once, for the export and for the live statements of the outbox
+(:mod:`elearn.xapi`): verbs, activities, results, ids. The export writes four kinds of statement, with
+the ADL verbs:
 
 - ``completed`` a module (result: completion, success and score when the module has quizzes, duration =
   active time on the module);
@@ -12,6 +14,10 @@ Four kinds of statement, with the ADL verbs:
 Statement ids are UUIDs derived (uuid5) from what the statement is about, so exporting twice yields the
 same ids and a learning record store recognises statements it already holds. The actor is identified by
 an account on the platform (``homePage`` + learner number), not by e-mail, unless configured otherwise.
+
+The live statements (:mod:`elearn.xapi.statements`) add ``launched`` (a module opened for the first
+time), ``experienced`` a section (read), ``answered`` a question of a quiz attempt and ``earned`` a
+certificate; their ``completed``, ``passed`` and ``failed`` statements are the export's, same id included.
 
 An export holds hundreds of thousands of statements that differ in a few values only, so each statement
 is written as JSON text (what :func:`json.dumps` would give for the same dict, byte for byte) around
@@ -52,11 +58,17 @@ VERBS = {
     "failed": ("http://adlnet.gov/expapi/verbs/failed", "a échoué à"),
     "experienced": ("http://adlnet.gov/expapi/verbs/experienced", "a suivi"),
     "scored": ("http://adlnet.gov/expapi/verbs/scored", "a obtenu un score à"),
+    "launched": ("http://adlnet.gov/expapi/verbs/launched", "a commencé"),
+    "answered": ("http://adlnet.gov/expapi/verbs/answered", "a répondu à"),
+    "earned": ("http://id.tincanapi.com/verb/earned", "a obtenu"),
 }
 #: The path's assessments (``AssessmentAttempt.kind``) and their names in statements.
 ASSESSMENT_NAMES = {"positionnement": "Test de positionnement", "finale": "Évaluation finale"}
 MODULE_TYPE = "http://adlnet.gov/expapi/activities/module"
 ASSESSMENT_TYPE = "http://adlnet.gov/expapi/activities/assessment"
+SECTION_TYPE = "http://adlnet.gov/expapi/activities/lesson"
+QUESTION_TYPE = "http://adlnet.gov/expapi/activities/cmi.interaction"
+CREDENTIAL_TYPE = "https://w3id.org/xapi/tla/activity-types/credential"
 
 #: ``ELEARN_XAPI_ACTOR`` values.
 ACTOR_ACCOUNT = "account"
@@ -78,6 +90,11 @@ class Shape:
 
     before_result: str  # ``"verb": {…}, "object": {…}, "result": ``
     before_timestamp: str  # ``, "context": {…}, "timestamp": "``
+
+    @property
+    def without_result(self) -> str:
+        """``"verb": {…}, "object": {…}``, for statements that have no result (``launched``)."""
+        return self.before_result.removesuffix(', "result": ')
 
 
 @dataclass(frozen=True)
@@ -128,21 +145,26 @@ class StatementContext:
             return _json({"objectType": "Agent", "name": full_name, "mbox": f"mailto:{email}"})
         return f'{self._account_start}{user_id}"}}}}'
 
-    def shape(self, verb_name: str, slug: str, quiz_id: str | None = None) -> Shape:
-        """Verb, object (the module, or one of its quizzes) and context of a statement; a quiz attempt's
-        context names the module as parent activity."""
-        key = (verb_name, slug, quiz_id)
+    def shape(self, verb_name: str, slug: str, quiz_id: str | None = None, *, section_id: str | None = None,
+              question_id: str | None = None) -> Shape:
+        """Verb, object and context of a statement. The object is the module, one of its quizzes (the
+        module is then the parent activity), one of its sections (likewise) or one question of a quiz
+        (the quiz is its parent, the module its grouping)."""
+        key = (verb_name, slug, quiz_id, section_id, question_id)
         found = self._shapes.get(key)
         if found is None:
             module = self.module_activity(slug)
-            if quiz_id is None:
+            if section_id is not None:
+                obj, context = self.section_activity(slug, section_id), {**CONTEXT, "contextActivities": {"parent": [module]}}
+            elif quiz_id is None:
                 obj, context = module, CONTEXT
-            else:
+            elif question_id is None:
                 obj, context = self.quiz_activity(slug, quiz_id), {**CONTEXT, "contextActivities": {"parent": [module]}}
-            found = self._shapes[key] = Shape(
-                f'"verb": {_json(verb(verb_name))}, "object": {_json(obj)}, "result": ',
-                f', "context": {_json(context)}, "timestamp": "',
-            )
+            else:
+                obj = self.question_activity(slug, quiz_id, question_id)
+                parents = {"parent": [self.quiz_activity(slug, quiz_id)], "grouping": [module]}
+                context = {**CONTEXT, "contextActivities": parents}
+            found = self._shapes[key] = self._shape(verb_name, obj, context)
         return found
 
     def assessment_shape(self, kind: str) -> Shape:
@@ -161,6 +183,22 @@ class StatementContext:
             )
         return found
 
+    def certificate_shape(self, verification_url: str, path_title: str) -> Shape:
+        """``earned`` a certificate: the object is the certificate, named by its verification address."""
+        obj = {
+            "objectType": "Activity",
+            "id": verification_url,
+            "definition": {"name": {"fr-FR": f"Attestation de suivi — {path_title}"}, "type": CREDENTIAL_TYPE},
+        }
+        return self._shape("earned", obj, CONTEXT)
+
+    @staticmethod
+    def _shape(verb_name: str, obj: dict[str, Any], context: dict[str, Any]) -> Shape:
+        return Shape(
+            f'"verb": {_json(verb(verb_name))}, "object": {_json(obj)}, "result": ',
+            f', "context": {_json(context)}, "timestamp": "',
+        )
+
     def module_activity(self, slug: str) -> dict[str, Any]:
         return {
             "objectType": "Activity",
@@ -173,6 +211,24 @@ class StatementContext:
             "objectType": "Activity",
             "id": f"{self.root}/modules/{quote(slug)}/quiz/{quote(quiz_id)}",
             "definition": {"name": {"fr-FR": f"{self.catalog.title(slug)} — quiz {quiz_id}"}, "type": ASSESSMENT_TYPE},
+        }
+
+    def section_activity(self, slug: str, section_id: str) -> dict[str, Any]:
+        return {
+            "objectType": "Activity",
+            "id": f"{self.root}/modules/{quote(slug)}/{quote(section_id)}",
+            "definition": {"name": {"fr-FR": f"{self.catalog.title(slug)} — section {section_id}"}, "type": SECTION_TYPE},
+        }
+
+    def question_activity(self, slug: str, quiz_id: str, question_id: str) -> dict[str, Any]:
+        return {
+            "objectType": "Activity",
+            "id": f"{self.root}/modules/{quote(slug)}/quiz/{quote(quiz_id)}/{quote(question_id)}",
+            "definition": {
+                "name": {"fr-FR": f"{self.catalog.title(slug)} — quiz {quiz_id}, question {question_id}"},
+                "type": QUESTION_TYPE,
+                "interactionType": "choice",
+            },
         }
 
 
@@ -205,13 +261,38 @@ def score(raw: float, maximum: float) -> str:
     return f'{{"scaled": {round(raw / maximum, 4)!r}, "raw": {raw!r}, "min": 0, "max": {maximum!r}}}'
 
 
-def _statement(statement_id: str, actor: str, shape: Shape, result: str, at: datetime) -> str:
+def statement_text(statement_id: str, actor: str, shape: Shape, result: str | None, at: datetime) -> str:
     """One statement as JSON text, its keys in the order the export has always written them: id, actor,
-    verb, object, result, context, timestamp, version."""
+    verb, object, result (when there is one), context, timestamp, version."""
+    middle = shape.without_result if result is None else shape.before_result + result
     return (
-        f'{{"id": "{statement_id}", "actor": {actor}, {shape.before_result}{result}{shape.before_timestamp}'
+        f'{{"id": "{statement_id}", "actor": {actor}, {middle}{shape.before_timestamp}'
         f'{timestamp(at)}", "version": "{XAPI_VERSION}"}}'
     )
+
+
+def completed_result(seconds: int | None, module_score: float | None) -> str:
+    """A module's completion: the active time on it, and its score when it has quizzes."""
+    result = f'{{"completion": true, "duration": "{iso8601(seconds)}"'
+    if module_score is not None:
+        result += f', "success": true, "score": {score(float(module_score), 100.0)}'
+    return result + "}"
+
+
+def attempt_result(passed: bool, points: float, maximum: float) -> str:
+    """A quiz attempt: success, completion, and the score when the quiz has points."""
+    result = f'{{"success": {"true" if passed else "false"}, "completion": true'
+    if maximum and maximum > 0:
+        result += f', "score": {score(float(points), float(maximum))}'
+    return result + "}"
+
+
+def completed_key(user_id: int, slug: str) -> str:
+    return f"completed/{user_id}/{slug}"
+
+
+def attempt_key(user_id: int, slug: str, quiz_id: str, number: int) -> str:
+    return f"attempt/{user_id}/{slug}/{quiz_id}/{number}"
 
 
 def _learners(statement: Any, user_id: Any, filters: ReportFilters, ctx: StatementContext, slug: Any) -> Any:
@@ -239,11 +320,8 @@ def completed_statements(session: Session, filters: ReportFilters, ctx: Statemen
     if filters.module:
         statement = statement.where(col(progress.module_slug) == filters.module)
     for user_id, name, email, slug, completed_at, module_score, seconds in stream(session, statement.order_by(col(User.id))):
-        result = f'{{"completion": true, "duration": "{iso8601(seconds)}"'
-        if module_score is not None:
-            result += f', "success": true, "score": {score(float(module_score), 100.0)}'
-        yield _statement(ctx.statement_id(f"completed/{user_id}/{slug}"), ctx.actor(user_id, name, email),
-                         ctx.shape("completed", slug), result + "}", completed_at)
+        yield statement_text(ctx.statement_id(completed_key(user_id, slug)), ctx.actor(user_id, name, email),
+                             ctx.shape("completed", slug), completed_result(seconds, module_score), completed_at)
 
 
 def attempt_statements(session: Session, filters: ReportFilters, ctx: StatementContext) -> Iterator[str]:
@@ -259,12 +337,10 @@ def attempt_statements(session: Session, filters: ReportFilters, ctx: StatementC
         statement = statement.where(col(attempt.module_slug) == filters.module)
     order = (col(User.id), col(attempt.submitted_at))
     for user_id, name, email, slug, quiz_id, number, points, maximum, passed, at in stream(session, statement.order_by(*order)):
-        result = f'{{"success": {"true" if passed else "false"}, "completion": true'
-        if maximum and maximum > 0:
-            result += f', "score": {score(float(points), float(maximum))}'
-        statement_id = ctx.statement_id(f"attempt/{user_id}/{slug}/{quiz_id}/{number}")
-        yield _statement(statement_id, ctx.actor(user_id, name, email),
-                         ctx.shape("passed" if passed else "failed", slug, quiz_id), result + "}", at)
+        statement_id = ctx.statement_id(attempt_key(user_id, slug, quiz_id, number))
+        yield statement_text(statement_id, ctx.actor(user_id, name, email),
+                             ctx.shape("passed" if passed else "failed", slug, quiz_id),
+                             attempt_result(passed, points, maximum), at)
 
 
 def experienced_statements(session: Session, filters: ReportFilters, ctx: StatementContext) -> Iterator[str]:
@@ -282,7 +358,7 @@ def experienced_statements(session: Session, filters: ReportFilters, ctx: Statem
     statement = statement.group_by(*group).having(func.sum(col(active.seconds)) > 0).order_by(*order)
     for user_id, name, email, slug, day, seconds, last in stream(session, statement):
         statement_id = ctx.statement_id(f"experienced/{user_id}/{slug}/{day.isoformat()}")
-        yield _statement(statement_id, ctx.actor(user_id, name, email), ctx.shape("experienced", slug),
+        yield statement_text(statement_id, ctx.actor(user_id, name, email), ctx.shape("experienced", slug),
                          f'{{"duration": "{iso8601(seconds)}"}}', last or datetime.combine(day, time(0)))
 
 

@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from elearn import __version__, accounts, i18n
 from elearn.db import get_session
 from elearn.i18n import N_, _
+from elearn.web.lti import framing
 from elearn.web.sessions import SlidingSessionInterface
 from elearn.web.json_body import json_error
 
@@ -57,8 +58,12 @@ def init_extensions(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202 - Flask response
+        origins = framing.frame_origins(app)  # LTI platforms may show elearn in their pages
+        response.headers.setdefault("Content-Security-Policy", framing.content_security_policy(
+            SECURITY_HEADERS["Content-Security-Policy"], origins, g.get("csp_form_action")))
         for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+            if not (origins and name == "X-Frame-Options"):
+                response.headers.setdefault(name, value)
         if app.config["SESSION_COOKIE_SECURE"]:
             # Only when served over HTTPS (ELEARN_SECURE_COOKIES=1): browsers then refuse plain HTTP.
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
@@ -115,10 +120,13 @@ def nav_items(app: Flask) -> list[tuple[str, str, set[str]]]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from elearn.web import admin, assessment, auth, learn, network, public, trainer
+    from elearn.web import admin, assessment, auth, learn, lti, network, public, trainer
 
-    for blueprint in (public.bp, auth.bp, learn.bp, assessment.bp, network.bp, trainer.bp, admin.bp):
+    for blueprint in (public.bp, auth.bp, learn.bp, assessment.bp, network.bp, trainer.bp, admin.bp, lti.bp):
         app.register_blueprint(blueprint)
+    # A platform's launch is a cross-site POST carrying a signed id_token, not one of our forms.
+    csrf.exempt(lti.routes.login)
+    csrf.exempt(lti.routes.launch)
 
 
 #: Endpoints that scripts call and whose answers they read as JSON, errors included.

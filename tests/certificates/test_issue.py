@@ -163,3 +163,16 @@ def test_erasure_takes_the_holder_out_of_their_certificates_which_stay_valid(ses
     with pytest.raises(CertificateError, match="effacée à sa demande"):
         reissue_certificate(session, issued, "Essai", issuer, actor=admin)
     assert len(session.exec(select(Certificate)).all()) == 1
+
+
+def test_issuing_queues_the_earned_xapi_statement_with_the_certificate(app, session, finished, issuer):
+    from elearn.models import OutboxMessage
+    from elearn.xapi.sender import statement_context
+    from elearn.xapi.statements import render
+
+    certificate = issue_certificate(session, finished, issuer, actor=finished)
+    [message] = session.exec(select(OutboxMessage).where(OutboxMessage.key == f"certificate/{finished.id}/{certificate.code}"))
+    [text] = render(statement_context(app.config), message, '{"objectType": "Agent"}')
+    statement = json.loads(text)
+    assert statement["verb"]["id"] == "http://id.tincanapi.com/verb/earned"
+    assert statement["object"]["id"] == issuer.verification_url(certificate.code)

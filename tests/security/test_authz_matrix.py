@@ -106,6 +106,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin.exports": ADMINS,
     "admin.export_download": ADMINS,
     "admin.audit": ADMINS,
+    "admin.xapi_settings": ADMINS,
+    "admin.lti_platforms": ADMINS,
+    # LTI endpoints a platform calls: anyone reaches them, the signed messages decide.
+    "lti.jwks": ANYONE,
+    "lti.login": ANYONE,
+    "lti.launch": ANYONE,
+    "lti.deep_link": ANYONE,
     "admin.users": ADMINS,
     "admin.user_detail": ADMINS,
     "admin.set_active": ADMINS,

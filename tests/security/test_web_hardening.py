@@ -82,6 +82,8 @@ def test_cookies_are_secure_when_configured(tmp_path, monkeypatch):
     cookies = _set_cookies(response)
     assert len(cookies) == 3
     assert all("; Secure" in header for header in cookies.values())
+    # Over HTTPS the session also works inside an LMS's iframe (LTI), a third-party context.
+    assert all("SameSite=None" in cookies[name] for name in ("session", "remember_token"))
 
 
 def test_log_in_starts_a_fresh_session(client, learner):

@@ -10,4 +10,4 @@ restrict_blueprint(bp, Role.ADMIN)
 
 # Importing the route modules registers their views on bp.
 from elearn.web.admin import audit, dashboard, exports, learners, routes  # noqa: E402,F401
-from elearn.web.admin import accounts, certificates, evidence, groups, modules, organisation  # noqa: E402,F401
+from elearn.web.admin import accounts, certificates, evidence, groups, lti, modules, organisation, xapi  # noqa: E402,F401

@@ -12,6 +12,8 @@ from flask import render_template
 
 from elearn.db import get_session
 from elearn.i18n import _
+from elearn.models.outbox import XAPI
+from elearn.outbox.queue import backlog
 from elearn.reporting.queries import dashboard as dashboard_figures
 from elearn.reporting.timeline import completions_by_month
 from elearn.web.admin import bp
@@ -45,4 +47,5 @@ def dashboard():
         filters=filters,
         presets=period_presets(today),
         missing_identity=missing_identity(),
+        xapi_backlog=backlog(get_session(), XAPI),
     )

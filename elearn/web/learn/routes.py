@@ -14,6 +14,7 @@ from elearn.i18n import _
 from elearn.models.base import utcnow
 from elearn.learning import progress as progress_rules
 from elearn.learning import quizzes, tracking
+from elearn.lti import scores as lti_scores
 from elearn.reflection.answers import missing_reflections
 from elearn.web.learn import bp
 from elearn.web.json_body import json_error, json_object
@@ -171,7 +172,11 @@ def submit_quiz(slug: str, quiz_id: str):
         flash(_("Cette tentative était déjà enregistrée : voici son résultat."), "info")
     else:
         tracking.record_page_view(db, current_user.id, overview(), module.slug, section.id)
-    _complete_if_due(module, progress_rules.with_attempt(state, submission.attempt))
+    updated = progress_rules.with_attempt(state, submission.attempt)
+    if not _complete_if_due(module, updated):  # a better score goes to the LMS gradebook too (LTI)
+        score = progress_rules.module_score(module, updated.best)
+        if lti_scores.queue_if_better(db, current_user.id, module.slug, score, updated.status is progress_rules.Status.COMPLETED):
+            db.commit()
     return redirect(url_for("learn.quiz_result", slug=slug, quiz_id=quiz.id, number=submission.attempt.attempt_number))
 
 
