@@ -228,3 +228,22 @@ def test_account_actions_need_the_csrf_token(tmp_path):
     assert logged_in(client) and user(app).full_name == "Camille Martin"
     with app.app_context(), session_scope() as session:
         assert session.exec(select(AuditEvent).where(AuditEvent.action != "account.created")).all() == []
+
+
+def test_once_a_certificate_is_issued_a_change_of_name_waits_for_an_administrator(tmp_path):
+    """The name is printed on the certificate funders read: « Mon compte » files a request (issue 23)."""
+    from elearn.models import IdentityChangeRequest
+    from tests.certificates.support import certificate_app, complete_path, obtain_certificate
+
+    app = certificate_app(tmp_path)
+    learner = add_user(app, "lea@exemple.fr", full_name="Léa Martin", profession="Infirmière")
+    complete_path(app, learner.id)
+    client = log_in(app)
+    obtain_certificate(client)
+    response = client.post("/compte/identite", data={"full_name": "Léa Martin-Durand", "profession": "Infirmière"}, follow_redirects=True)
+    assert "votre demande de modification est transmise" in html.unescape(response.get_data(as_text=True))
+    assert user(app).full_name == "Léa Martin"  # unchanged until approved
+    with app.app_context(), session_scope() as session:
+        [pending] = session.exec(select(IdentityChangeRequest)).all()
+        assert (pending.full_name, pending.decided_at) == ("Léa Martin-Durand", None)
+    get_engine(app).dispose()

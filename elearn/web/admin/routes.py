@@ -142,7 +142,7 @@ def erase(user_id: int):
 @bp.route("/users/<int:user_id>/erase/decline", methods=["POST"])
 def decline_erasure(user_id: int):
     """Keep the account: the person's pending erasure request is closed (recorded in the audit trail)."""
-    user = _get_user(user_id)
+    user = get_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     privacy.decline_erasure(get_session(), user, actor=current_user)

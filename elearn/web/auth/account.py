@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from elearn import accounts, privacy
+from elearn import accounts, identity, privacy
 from elearn.db import get_session
 from elearn.i18n import _
 from elearn.security import ratelimit
@@ -51,9 +51,16 @@ def change_identity():
     if not form.validate_on_submit():
         return _page(identity_form=form, status=400)
     ratelimit.enforce(ratelimit.ACCOUNT_CHANGES_PER_ACCOUNT, _subject())
+    db, user = get_session(), current_user._get_current_object()  # type: ignore[attr-defined]
     try:
+        if identity.issued_certificate(db, user) is not None:
+            # The name is printed on a certificate funders read: an administrator approves the change.
+            pending = identity.submit_own_identity(db, user, form.full_name.data, user.email, form.profession.data or "")
+            flash(_("Une attestation a déjà été délivrée à votre nom : votre demande de modification est transmise "
+                    "à l'équipe d'administration, qui la validera avant qu'elle s'applique.") if pending else _("Rien n'a changé."), "info")
+            return redirect(url_for("auth.account"))
         changed = accounts.change_identity(
-            get_session(), current_user, full_name=form.full_name.data, profession=form.profession.data or "", actor=current_user
+            db, user, full_name=form.full_name.data, profession=form.profession.data or "", actor=user
         )
     except accounts.AccountError as error:
         getattr(form, error.field or "full_name").errors.append(error.message)

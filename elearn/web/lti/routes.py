@@ -30,7 +30,7 @@ from elearn.lti.keys import jwks as tool_jwks
 from elearn.lti.platforms import DatabaseToolConf, find_platform, registration
 from elearn.lti.refusals import Refusal, classify
 from elearn.models import LtiPlatform, Role
-from elearn.web.auth.routes import _start_session
+from elearn.web.auth.routes import start_session
 from elearn.web.lti import bp
 from elearn.web.modules import get_library
 
@@ -88,7 +88,7 @@ def launch():
     user = lti_launch.user_for_launch(db, claims)
     if not user.is_active:
         return _refuse(Refusal("invalid", "account deactivated"), claims.get("iss"))
-    _start_session(user, remember=False)
+    start_session(user, remember=False)
     record(db, "lti.launch", actor=user, target=f"user:{user.id}", issuer=str(claims["iss"]),
            deep_linking=message.is_deep_link_launch())
     db.commit()
