@@ -407,16 +407,3 @@ class _Reader:
             active_time=self.active_time(required),
         )
         return None if self.problems else path
-
-
-def organisation_identity(modules_dir: Path, media_dir: Path) -> Organisation | None:
-    """The training organisation's name and declaration number, for documents other than certificates
-    (the exports' headers). None when ``parcours.yml`` is missing or invalid: an export never fails for it.
-
-    The one place that says where the organisation's identity is read from.
-    """
-    try:
-        path = load_path(modules_dir, media_dir)
-    except PathConfigError:
-        return None
-    return path.organisation if path is not None else None

@@ -11,7 +11,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from elearn.certificates.path import PathConfigError, load_path, organisation_identity
+from elearn.certificates.path import PathConfigError, load_path
+from elearn.organisation.identity import organisation_identity
 from elearn.config import DEFAULT_BASE_URL
 from elearn.db import session_scope
 from elearn.reporting.catalog import current_catalog
@@ -78,7 +79,7 @@ def export(fmt: str, dataset: str, date_from: str, date_to: str, module: str, st
                 base_url=current_app.config.get("ELEARN_BASE_URL") or DEFAULT_BASE_URL,
                 xapi_actor=current_app.config.get("ELEARN_XAPI_ACTOR", "account"),
                 organisation=organisation_identity(
-                    Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"])
+                    session, Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"])
                 ),
             )
         except ExportError as error:

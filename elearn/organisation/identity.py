@@ -12,12 +12,21 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
 
 from elearn.accounts import record
-from elearn.certificates.path import UPLOADED_SIGNATURE, Organisation, Signatory, TrainingPath, is_placeholder
+from elearn.certificates.path import (
+    UPLOADED_SIGNATURE,
+    Organisation,
+    PathConfigError,
+    Signatory,
+    TrainingPath,
+    is_placeholder,
+    load_path,
+)
 from elearn.i18n import _, _l
 from elearn.models import OrganisationProfile
 from elearn.models.base import utcnow
@@ -93,6 +102,23 @@ def current_identity(session: Session, path: TrainingPath | None) -> Identity:
         return identity
     overrides = {key: value for key in TEXT_FIELDS if (value := getattr(profile, key)) is not None}
     return replace(identity, **overrides, signature_png=profile.signature_png, logo_png=profile.logo_png)
+
+
+def organisation_identity(session: Session, modules_dir: Path, media_dir: Path) -> Organisation | None:
+    """The organisation's name, address and declaration number for documents other than certificates
+    (the exports' headers): the Organisation page's values over ``parcours.yml``'s. None when neither
+    names it: an export never fails for it.
+
+    The one place that says where exports read the organisation's identity from.
+    """
+    try:
+        path = load_path(modules_dir, media_dir)
+    except PathConfigError:
+        path = None
+    identity = current_identity(session, path)
+    if not identity.name.strip():
+        return None
+    return Organisation(identity.name, identity.address, identity.registration_number)
 
 
 def with_identity(path: TrainingPath, identity: Identity) -> TrainingPath:

@@ -15,11 +15,11 @@ from elearn.certificates import signing
 from elearn.certificates.documents import ATTESTATION, KINDS, DocumentMaker, document_for
 from elearn.certificates.eligibility import CertificateStatus, certificate_status
 from elearn.certificates.issue import Issuer, certificate_data
-from elearn.certificates.path import Organisation, PathConfigError, TrainingPath, load_path, organisation_identity
+from elearn.certificates.path import Organisation, PathConfigError, TrainingPath, load_path
 from elearn.db import get_session
 from elearn.learning.progress import ModuleState
 from elearn.models import Certificate, User
-from elearn.organisation.identity import Identity, current_identity, with_identity
+from elearn.organisation.identity import Identity, current_identity, organisation_identity, with_identity
 from elearn.web.modules import get_library
 
 log = logging.getLogger("elearn")
@@ -31,8 +31,8 @@ def configured_path() -> TrainingPath | None:
 
 
 def organisation() -> Organisation | None:
-    """The organisation named by exports (:func:`elearn.certificates.path.organisation_identity`)."""
-    return organisation_identity(Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
+    """The organisation named by exports (:func:`elearn.organisation.identity.organisation_identity`)."""
+    return organisation_identity(get_session(), Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
 
 
 def path_or_problems() -> tuple[TrainingPath | None, list[str]]:
