@@ -89,6 +89,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "trainer.index": TRAINERS,
     "trainer.preview": TRAINERS,
     "trainer.export_gift_file": TRAINERS,
+    "trainer.download_package": TRAINERS,
     "trainer.shared_reflections": TRAINERS,
     "trainer.syntheses_index": TRAINERS,
     "trainer.synthesis": TRAINERS,
