@@ -176,15 +176,17 @@ def import_gift_command(source: Path, output: Path | None) -> None:
 
 def _gift_target(source: Path, output: Path | None) -> Path | None:
     """Where the module goes: the screen (None), the ``.md`` file named, or a new ``NN-<bank>.md`` in the
-    folder named (created when it does not exist yet: a name without ``.md`` is a folder)."""
+    folder named. A folder is never created: a mistyped path is reported rather than made."""
     if output is None:
         return None
-    if output.suffix.lower() != ".md":
-        if output.exists() and not output.is_dir():
-            raise ScaffoldError(f"{output} est un fichier qui n'est pas un module .md : donnez un dossier ou un nom en .md")
-        output.mkdir(parents=True, exist_ok=True)
+    if output.is_dir():
         return new_module_path(output, slugify(source.stem) or "questions-importees")
-    output.parent.mkdir(parents=True, exist_ok=True)
+    if output.suffix.lower() != ".md":
+        raise ScaffoldError(
+            f"{output} n'est ni un dossier existant ni un fichier .md : créez le dossier, ou donnez un nom de fichier en .md"
+        )
+    if not output.parent.is_dir():
+        raise ScaffoldError(f"le dossier {output.parent} n'existe pas : créez-le ou choisissez un autre chemin")
     return output
 
 

@@ -178,20 +178,15 @@ def test_an_emptied_section_file_is_an_error(runner, tree, monkeypatch) -> None:
     assert f"modules/01-bases/{quiz_file.name}:1" in result.output and "fichier vide" in result.output
 
 
-def test_import_gift_into_a_folder_that_does_not_exist_yet(runner, tmp_path) -> None:
+def test_import_gift_to_a_folder_that_does_not_exist_is_refused_not_written_as_a_file(runner, tmp_path) -> None:
     bank = tmp_path / "banque.gift"
     bank.write_text("Question ?{=Oui ~Non}\n", encoding="utf-8")
     result = runner.invoke(import_gift_command, [str(bank), "-o", str(tmp_path / "nouveau")])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "n'est ni un dossier existant ni un fichier .md" in result.output
+    assert not (tmp_path / "nouveau").exists()
+    (tmp_path / "nouveau").mkdir()
+    assert runner.invoke(import_gift_command, [str(bank), "-o", str(tmp_path / "nouveau")]).exit_code == 0
     assert [path.name for path in (tmp_path / "nouveau").iterdir()] == ["01-banque.md"]
-
-
-def test_import_gift_to_a_file_in_a_missing_folder(runner, tmp_path) -> None:
-    bank = tmp_path / "banque.gift"
-    bank.write_text("Question ?{=Oui ~Non}\n", encoding="utf-8")
-    result = runner.invoke(import_gift_command, [str(bank), "-o", str(tmp_path / "absent" / "01-x.md")])
-    assert result.exit_code == 0, result.output
-    assert (tmp_path / "absent" / "01-x.md").is_file()
 
 
 def test_a_bank_with_nothing_importable_writes_nothing(runner, tmp_path) -> None:
