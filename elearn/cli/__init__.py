@@ -25,6 +25,7 @@ def _register() -> None:
     from elearn.cli import certificates as certificate_commands
     from elearn.cli import db as db_commands
     from elearn.cli import exports as export_commands
+    from elearn.cli import modules as module_commands
     from elearn.cli import packages as package_commands
     from elearn.cli import serve as serve_commands
     from elearn.cli import users as user_commands
@@ -38,7 +39,7 @@ def _register() -> None:
     main.add_command(backup_commands.backup)
     main.add_command(backup_commands.restore_command)
     main.add_command(serve_commands.run_command)  # Flask's own ``run``, holding the instance folder
-    for command in certificate_commands.commands + package_commands.commands:
+    for command in certificate_commands.commands + package_commands.commands + module_commands.commands:
         main.add_command(command)
     try:
         from elearn.cli import content as content_commands
