@@ -21,6 +21,7 @@ from elearn.content.validate import validate, validate_tree
 class DraftReport:
     """What the pipeline says about a draft: its problems and, when it could render, the module."""
 
+
     problems: tuple[Problem, ...]
     module: Module | None
 
@@ -56,7 +57,9 @@ def check_draft(
     problems = validate(parsed, media_dir, known)
     problems += [p for p in validate_tree([*others, parsed]) if p.path == parsed.path or p.path.startswith(parsed.path + "/")]
     problems = tuple(sorted(set(problems)))
-    module = None
-    if not any(p.is_error for p in problems):
+    try:
+        # Rendered even with errors, so the preview follows the text; a module with errors is never published.
         module = render(parsed, link_resolver, media_url)
+    except Exception:  # noqa: BLE001 - a half-written text may break rendering; its problems say why
+        module = None
     return DraftReport(problems, module)

@@ -16,10 +16,11 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from elearn.authoring.files import Files, read_entry
-from elearn.authoring.publish import latest
+from elearn.authoring.checks import DraftReport
+from elearn.authoring.files import Files, entries_on_disk, read_entry, write_entry
+from elearn.authoring.publish import Author, latest, publish
 from elearn.content.parse import VALID_ID_RE, discover, parse_module, slugify
-from elearn.content.scaffold import MAX_NUMBER, TEMPLATE
+from elearn.content.scaffold import MAX_NUMBER, TEMPLATE, next_order
 from elearn.models import DraftSection, ModuleDraft, ModulePublication
 from elearn.models.base import utcnow
 
@@ -104,11 +105,8 @@ def new_module(session: Session, modules_dir: Path, slug: str, title: str) -> Mo
 
 
 def _next_order(session: Session, modules_dir: Path) -> int:
-    orders = []
-    for source in discover(modules_dir)[0]:
-        order = parse_module(source).front.get("ordre")
-        if isinstance(order, int) and not isinstance(order, bool):
-            orders.append(order)
+    """One past the highest ``ordre`` of the modules and of the other drafts."""
+    orders = [next_order(modules_dir) - 1]
     for draft in drafts(session):
         index = next(iter(sections_of(session, draft)), None)
         match = re.search(r"^ordre:\s*(\d+)", index.text if index else "", re.MULTILINE)
@@ -241,3 +239,41 @@ def discard(session: Session, draft: ModuleDraft) -> None:
         session.delete(section)
     session.delete(draft)
     session.commit()
+
+
+class StaleDraft(DraftError):
+    """A newer publication appeared since the draft was opened; publishing would replace it."""
+
+    def __init__(self, newer: ModulePublication) -> None:
+        self.newer = newer
+        super().__init__(
+            f"La version {newer.number} a été publiée par {newer.author_name} pendant que vous modifiiez ce "
+            f"module (« {newer.message} ») : comparez-la dans l'historique, puis confirmez que votre brouillon la remplace."
+        )
+
+
+def publish_draft(
+    session: Session, draft: ModuleDraft, report: DraftReport, author: Author, message: str, modules_dir: Path,
+    *, replace_newer: bool = False,
+) -> ModulePublication:
+    """Publish a draft without errors, write its files to ``modules/`` and drop the draft."""
+    if report.errors:
+        raise DraftError(
+            f"Ce brouillon a {len(report.errors)} erreur(s) : il reste enregistré, mais ne peut être publié "
+            "qu'une fois les erreurs corrigées."
+        )
+    current = latest(session, draft.module_slug)
+    if current is not None and current.id != draft.base_publication_id and not replace_newer:
+        raise StaleDraft(current)
+    files = draft_files(draft, sections_of(session, draft))
+    previous_entry = entries_on_disk(modules_dir).get(draft.module_slug) or (current.entry if current else None)
+    publication = publish(session, draft.module_slug, draft.entry, files, author, message, "editeur")
+    write_entry(modules_dir, draft.entry, files, previous_entry=previous_entry)
+    discard(session, draft)
+    return publication
+
+
+def write_publication(modules_dir: Path, publication: ModulePublication) -> None:
+    """Put a publication (a rollback) in ``modules/`` at once, for this worker's next request."""
+    previous_entry = entries_on_disk(modules_dir).get(publication.module_slug)
+    write_entry(modules_dir, publication.entry, publication.files, previous_entry=previous_entry)

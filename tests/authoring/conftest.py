@@ -25,10 +25,5 @@ def app(tmp_path: Path, modules_dir: Path):
 
 
 @pytest.fixture
-def trainer(app):
-    return add_user(app, "formatrice@example.org", Role.TRAINER, full_name="Awa Formatrice")
-
-
-@pytest.fixture
 def second_trainer(app):
     return add_user(app, "formateur@example.org", Role.TRAINER, full_name="Louis Formateur")

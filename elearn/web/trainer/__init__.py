@@ -11,3 +11,4 @@ restrict_blueprint(bp, Role.TRAINER, Role.ADMIN)
 from elearn.web.trainer import routes  # noqa: E402,F401 - registers the routes on bp
 from elearn.web.trainer import reflections  # noqa: E402,F401 - shared reflections and workshop syntheses
 from elearn.web.trainer import packages  # noqa: E402,F401 - SCORM packages and offline editions
+from elearn.web.trainer import editor  # noqa: E402,F401 - the module editor: drafts, publication, history

@@ -1,0 +1,109 @@
+"""The module editor over HTTP: drafts learners never see, checks, publication, history, conflicts."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import select
+
+from elearn.db import session_scope
+from elearn.models import DraftSection, ModuleDraft
+
+
+def _sections(app, slug: str) -> list[DraftSection]:
+    with session_scope(app) as session:
+        draft = session.exec(select(ModuleDraft).where(ModuleDraft.module_slug == slug)).one()
+        return list(session.exec(select(DraftSection).where(DraftSection.draft_id == draft.id).order_by(DraftSection.position)))
+
+
+def _create(client) -> None:
+    response = client.post("/trainer/editeur/nouveau", data={"title": "Accueil des patients", "slug": "accueil"})
+    assert response.status_code == 302 and response.location.endswith("/trainer/editeur/accueil/")
+
+
+def _save(client, section: DraftSection, text: str, version: int | None = None):
+    return client.post(f"/trainer/editeur/accueil/sections/{section.id}",
+                       data={"text": text, "version": version or section.version})
+
+
+def test_a_new_module_is_a_draft_learners_never_see(app, client, auth, trainer, learner):
+    auth.login(trainer.email)
+    _create(client)
+    page = client.get("/trainer/editeur/accueil/").get_data(as_text=True)
+    assert "Première section" in page and "Vérifier ses acquis" in page
+    assert "Aucun problème" in page
+    auth.logout()
+    auth.login(learner.email)
+    assert "Accueil des patients" not in client.get("/modules").get_data(as_text=True)
+    assert client.get("/modules/accueil").status_code == 404
+
+
+def test_the_preview_renders_the_unsaved_text_and_locates_problems(app, client, auth, trainer):
+    auth.login(trainer.email)
+    _create(client)
+    section = _sections(app, "accueil")[1]
+    text = "## Première section\n\nUn texte **important**.\n\n::: quiz\n### Question sans réponse ?\n\n- ( ) Non\n:::\n"
+    data = client.post(f"/trainer/editeur/accueil/sections/{section.id}/apercu", data={"text": text}).get_json()
+    assert "<strong>important</strong>" in data["html"]
+    assert re.search(r'data-line="6">ligne 6</a>', data["problems"]), data["problems"]
+
+
+def test_a_draft_with_an_error_is_saved_but_not_published_then_published_once_fixed(app, client, auth, trainer, learner, modules_dir):
+    auth.login(trainer.email)
+    _create(client)
+    section = _sections(app, "accueil")[1]
+    broken = "## Première section\n\n::: quiz\n### Question sans bonne réponse ?\n\n- ( ) Non\n:::\n"
+    assert _save(client, section, broken).status_code == 302
+    assert _sections(app, "accueil")[1].text == broken
+    refused = client.post("/trainer/editeur/accueil/publier", data={"message": "Première version"}, follow_redirects=True)
+    assert "ne peut être publié" in refused.get_data(as_text=True)
+    assert not (modules_dir / "03-accueil").exists()
+    fixed = broken.replace("- ( ) Non", "- (x) Oui\n- ( ) Non")
+    assert _save(client, _sections(app, "accueil")[1], fixed).status_code == 302
+    published = client.post("/trainer/editeur/accueil/publier", data={"message": "Première version"}, follow_redirects=True)
+    assert "Version 1 publiée" in published.get_data(as_text=True)
+    assert (modules_dir / "03-accueil" / "01-premiere-section.md").read_text(encoding="utf-8") == fixed
+    auth.logout()
+    auth.login(learner.email)
+    assert "Accueil des patients" in client.get("/modules").get_data(as_text=True)
+
+
+def test_history_compares_versions_and_a_rollback_is_a_new_publication(app, client, auth, trainer, modules_dir):
+    auth.login(trainer.email)
+    _create(client)
+    client.post("/trainer/editeur/accueil/publier", data={"message": "Première version"})
+    client.post("/trainer/editeur/accueil/brouillon")
+    section = _sections(app, "accueil")[1]
+    _save(client, section, section.text.replace("Écrivez ici", "Voici le nouveau texte. Écrivez ici"))
+    client.post("/trainer/editeur/accueil/publier", data={"message": "Nouveau texte"})
+    diff = client.get("/trainer/editeur/accueil/historique?de=1&a=2").get_data(as_text=True)
+    assert "<ins>+Voici le nouveau texte." in diff
+    client.post("/trainer/editeur/accueil/historique/1/revenir")
+    page = client.get("/trainer/editeur/accueil/historique").get_data(as_text=True)
+    assert "Retour à la version 1" in page and "Sacha Durand" in page
+    assert "Voici le nouveau texte" not in (modules_dir / "03-accueil" / "01-premiere-section.md").read_text(encoding="utf-8")
+
+
+def test_the_second_of_two_conflicting_saves_is_refused_with_both_texts(app, client, auth, trainer, second_trainer):
+    auth.login(trainer.email)
+    _create(client)
+    section = _sections(app, "accueil")[1]
+    assert _save(client, section, "## Première section\n\nTexte de Sacha.\n").status_code == 302
+    auth.logout()
+    auth.login(second_trainer.email)
+    refused = _save(client, section, "## Première section\n\nTexte de Louis.\n")
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Texte de Sacha." in page and "Texte de Louis." in page and "Sacha Durand" in page
+    assert _sections(app, "accueil")[1].text == "## Première section\n\nTexte de Sacha.\n"
+
+
+def test_sections_are_added_moved_and_deleted(app, client, auth, trainer):
+    auth.login(trainer.email)
+    _create(client)
+    client.post("/trainer/editeur/accueil/sections", data={"title": "Pour finir"})
+    first, quiz, last = _sections(app, "accueil")[1:]
+    client.post(f"/trainer/editeur/accueil/sections/{last.id}/deplacer", data={"sens": "haut"})
+    assert [s.stem for s in _sections(app, "accueil")] == ["index", "premiere-section", "pour-finir", "verifier-ses-acquis"]
+    client.post(f"/trainer/editeur/accueil/sections/{first.id}/supprimer")
+    assert [(s.position, s.stem) for s in _sections(app, "accueil")] == [(0, "index"), (1, "pour-finir"), (2, "verifier-ses-acquis")]
