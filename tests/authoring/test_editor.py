@@ -105,5 +105,7 @@ def test_sections_are_added_moved_and_deleted(app, client, auth, trainer):
     first, quiz, last = _sections(app, "accueil")[1:]
     client.post(f"/trainer/editeur/accueil/sections/{last.id}/deplacer", data={"sens": "haut"})
     assert [s.stem for s in _sections(app, "accueil")] == ["index", "premiere-section", "pour-finir", "verifier-ses-acquis"]
-    client.post(f"/trainer/editeur/accueil/sections/{first.id}/supprimer")
+    assert "Supprimer la section" in client.post(f"/trainer/editeur/accueil/sections/{first.id}/supprimer").get_data(as_text=True)
+    assert len(_sections(app, "accueil")) == 4
+    client.post(f"/trainer/editeur/accueil/sections/{first.id}/supprimer", data={"confirmer": "1"})
     assert [(s.position, s.stem) for s in _sections(app, "accueil")] == [(0, "index"), (1, "pour-finir"), (2, "verifier-ses-acquis")]

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from elearn import groups
 from elearn.accounts import issue_reset_token
+from elearn.authoring import drafts
+from elearn.authoring.sync import sync_folder
 from elearn.db import session_scope
 from elearn.models import CareStage, Criterion, Role, SynthesisPart, User
 from elearn.network.situations import SituationDraft, submit_situation
@@ -41,6 +43,7 @@ class World:
     synthesis_item_id: int = 0
     group_id: int = 0
     reset_token: str = ""
+    draft_section_id: int = 0
 
     def copy(self, root: Path) -> World:
         """The same world in another folder, on its own database file (for tests that change it)."""
@@ -121,3 +124,7 @@ def _shared_objects(world: World) -> None:
         world.situation_id, world.synthesis_id, world.synthesis_item_id = situation.id, made.id, item.id
         world.group_id = groups.create_group(session, "Atelier de Lyon", actor=None).id
         world.reset_token = issue_reset_token(session, session.get(User, world.users["learner"].id), actor=None)
+        # The modules' first publication (history, rollback) and a draft with a section (the editor).
+        sync_folder(session, world.root / "modules", world.root / "instance", import_edits=True)
+        draft = drafts.open_draft(session, QUIZ[0], world.root / "modules")
+        world.draft_section_id = drafts.sections_of(session, draft)[1].id

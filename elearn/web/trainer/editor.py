@@ -42,8 +42,8 @@ def _draft_or_404(slug: str) -> ModuleDraft:
     return draft
 
 
-def _section_or_404(draft: ModuleDraft, section_id: int) -> DraftSection:
-    section = get_session().get(DraftSection, section_id)
+def _section_or_404(draft: ModuleDraft, draft_section: int) -> DraftSection:
+    section = get_session().get(DraftSection, draft_section)
     if section is None or section.draft_id != draft.id:
         abort(404)
     return section
@@ -142,22 +142,28 @@ def editor_add_section(slug: str):
     except DraftError as error:
         flash(str(error), "error")
         return redirect(url_for("trainer.editor_module", slug=slug))
-    return redirect(url_for("trainer.editor_section", slug=slug, section_id=section.id))
+    return redirect(url_for("trainer.editor_section", slug=slug, draft_section=section.id))
 
 
-@bp.route("/editeur/<slug>/sections/<int:section_id>/deplacer", methods=["POST"])
-def editor_move_section(slug: str, section_id: int):
+@bp.route("/editeur/<slug>/sections/<int:draft_section>/deplacer", methods=["POST"])
+def editor_move_section(slug: str, draft_section: int):
     draft = _draft_or_404(slug)
     offset = -1 if request.form.get("sens") == "haut" else 1
-    draft_store.move_section(get_session(), draft, _section_or_404(draft, section_id), offset)
+    draft_store.move_section(get_session(), draft, _section_or_404(draft, draft_section), offset)
     return redirect(url_for("trainer.editor_module", slug=slug))
 
 
-@bp.route("/editeur/<slug>/sections/<int:section_id>/supprimer", methods=["POST"])
-def editor_delete_section(slug: str, section_id: int):
+@bp.route("/editeur/<slug>/sections/<int:draft_section>/supprimer", methods=["POST"])
+def editor_delete_section(slug: str, draft_section: int):
     draft = _draft_or_404(slug)
+    section = _section_or_404(draft, draft_section)
+    if not request.form.get("confirmer"):
+        return _confirm(_("Supprimer la section « %(title)s » ?", title=_section_title(section)),
+                        _("Son texte sera retiré du brouillon. La version publiée ne change pas avant la prochaine publication."),
+                        url_for("trainer.editor_delete_section", slug=slug, draft_section=section.id),
+                        _("Supprimer la section"), url_for("trainer.editor_module", slug=slug))
     try:
-        draft_store.delete_section(get_session(), draft, _section_or_404(draft, section_id))
+        draft_store.delete_section(get_session(), draft, section)
     except DraftError as error:
         flash(str(error), "error")
     else:
@@ -165,10 +171,10 @@ def editor_delete_section(slug: str, section_id: int):
     return redirect(url_for("trainer.editor_module", slug=slug))
 
 
-@bp.route("/editeur/<slug>/sections/<int:section_id>", methods=["GET", "POST"])
-def editor_section(slug: str, section_id: int):
+@bp.route("/editeur/<slug>/sections/<int:draft_section>", methods=["GET", "POST"])
+def editor_section(slug: str, draft_section: int):
     draft = _draft_or_404(slug)
-    section = _section_or_404(draft, section_id)
+    section = _section_or_404(draft, draft_section)
     conflict = None
     text = section.text
     if request.method == "POST":
@@ -184,7 +190,7 @@ def editor_section(slug: str, section_id: int):
         else:
             if conflict is None:
                 flash(_("Brouillon enregistré."), "success")
-                return redirect(url_for("trainer.editor_section", slug=slug, section_id=section.id))
+                return redirect(url_for("trainer.editor_section", slug=slug, draft_section=section.id))
     report = _check(draft, (section.id, text))
     other = get_session().get(User, section.updated_by_id) if conflict and section.updated_by_id else None
     return render_template(
@@ -195,11 +201,11 @@ def editor_section(slug: str, section_id: int):
     ), (409 if conflict else 200)
 
 
-@bp.route("/editeur/<slug>/sections/<int:section_id>/apercu", methods=["POST"])
-def editor_preview(slug: str, section_id: int):
+@bp.route("/editeur/<slug>/sections/<int:draft_section>/apercu", methods=["POST"])
+def editor_preview(slug: str, draft_section: int):
     """The section's unsaved text through the pipeline: rendered HTML and the checker's messages."""
     draft = _draft_or_404(slug)
-    section = _section_or_404(draft, section_id)
+    section = _section_or_404(draft, draft_section)
     report = _check(draft, (section.id, request.form.get("text", "")))
     rendered = _rendered_sections(report, draft, section)
     return jsonify(
@@ -229,9 +235,21 @@ def editor_publish(slug: str):
 
 @bp.route("/editeur/<slug>/abandonner", methods=["POST"])
 def editor_discard(slug: str):
-    draft_store.discard(get_session(), _draft_or_404(slug))
+    draft = _draft_or_404(slug)
+    if not request.form.get("confirmer"):
+        return _confirm(_("Abandonner le brouillon de « %(slug)s » ?", slug=slug),
+                        _("Toutes les modifications non publiées seront perdues. La version publiée ne change pas."),
+                        url_for("trainer.editor_discard", slug=slug), _("Abandonner le brouillon"),
+                        url_for("trainer.editor_module", slug=slug))
+    draft_store.discard(get_session(), draft)
     flash(_("Brouillon abandonné : la version publiée reste inchangée."), "success")
     return redirect(url_for("trainer.editor_index"))
+
+
+def _confirm(question: str, consequence: str, action: str, button: str, back: str) -> str:
+    """A page asking to confirm an action that removes text (works without JavaScript)."""
+    return render_template("trainer/editor/confirm.html", question=question, consequence=consequence,
+                           action=action, button=button, back=back)
 
 
 @bp.route("/editeur/<slug>/historique")
