@@ -89,6 +89,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "trainer.editor_discard": TRAINERS,
     "trainer.editor_history": TRAINERS,
     "trainer.editor_revert": TRAINERS,
+    "trainer.media_index": TRAINERS,
+    "trainer.media_upload": TRAINERS,
+    "trainer.media_resolve": TRAINERS,
+    "trainer.media_delete": TRAINERS,
     "trainer.shared_reflections": TRAINERS,
     "trainer.syntheses_index": TRAINERS,
     "trainer.synthesis": TRAINERS,
@@ -147,6 +151,7 @@ def url_for_rule(rule: Rule, world: World) -> str:
         "section_id": "accueil",
         "quiz_id": QUIZ[1],
         "draft_section": world.draft_section_id,
+        "name": "signature.svg",  # a media file the path uses: deleting it is refused
         "number": 1,
         "reflection_id": REFLECTION[1],
         "code": world.certificate_code,
