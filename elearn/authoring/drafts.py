@@ -277,3 +277,44 @@ def write_publication(modules_dir: Path, publication: ModulePublication) -> None
     """Put a publication (a rollback) in ``modules/`` at once, for this worker's next request."""
     previous_entry = entries_on_disk(modules_dir).get(publication.module_slug)
     write_entry(modules_dir, publication.entry, publication.files, previous_entry=previous_entry)
+
+
+#: Header keys the « Parcours et réussite » form edits (their rules and meanings: validate.FRONT_KEYS).
+SETTING_KEYS = ("ordre", "duree", "seuil", "tentatives_max")
+_FRONT_END_RE = re.compile(r"^(?:---|\.\.\.)\s*$")
+
+
+def set_front_values(text: str, values: dict[str, str]) -> str:
+    """``index.md`` with header keys set (an empty value removes the key); comments and the rest stay.
+
+    Values are written as typed: the pipeline's checker then judges them, as ``elearn check`` would.
+    """
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise DraftError("L'en-tête du module est introuvable : corrigez d'abord le fichier d'en-tête.")
+    end = next((i for i, line in enumerate(lines[1:], start=1) if _FRONT_END_RE.match(line)), None)
+    if end is None:
+        raise DraftError("L'en-tête du module n'est pas fermé par « --- » : corrigez d'abord le fichier d'en-tête.")
+    for key, value in values.items():
+        value = " ".join(value.split())
+        pattern = re.compile(rf"^{re.escape(key)}\s*:(?P<value>[^#\n]*?)(?P<comment>\s+#.*)?$")
+        index = next((i for i in range(1, end) if pattern.match(lines[i])), None)
+        if index is None and value:
+            lines.insert(end, f"{key}: {value}")
+            end += 1
+        elif index is not None and not value:
+            del lines[index]
+            end -= 1
+        elif index is not None:
+            comment = pattern.match(lines[index]).group("comment") or ""
+            lines[index] = f"{key}: {value}{comment}"
+    return "\n".join(lines)
+
+
+def front_values(text: str) -> dict[str, str]:
+    """The current text of each setting key in ``index.md`` (empty when absent)."""
+    found = {}
+    for key in SETTING_KEYS:
+        match = re.search(rf"^{re.escape(key)}\s*:([^#\n]*)", text.split("\n---", 1)[0], re.MULTILINE)
+        found[key] = match.group(1).strip() if match else ""
+    return found

@@ -109,3 +109,18 @@ def test_sections_are_added_moved_and_deleted(app, client, auth, trainer):
     assert len(_sections(app, "accueil")) == 4
     client.post(f"/trainer/editeur/accueil/sections/{first.id}/supprimer", data={"confirmer": "1"})
     assert [(s.position, s.stem) for s in _sections(app, "accueil")] == [(0, "index"), (1, "pour-finir"), (2, "verifier-ses-acquis")]
+
+
+def test_the_settings_form_is_judged_by_the_checker_before_it_is_saved(app, client, auth, trainer):
+    auth.login(trainer.email)
+    _create(client)
+    index = _sections(app, "accueil")[0]
+    form = {"ordre": "4", "duree": "25", "seuil": "150", "tentatives_max": "", "version": index.version}
+    refused = client.post("/trainer/editeur/accueil/reglages", data=form, follow_redirects=True).get_data(as_text=True)
+    assert "Réglage refusé" in refused and "entre 0 et 100" in refused
+    assert _sections(app, "accueil")[0].text == index.text
+    taken = client.post("/trainer/editeur/accueil/reglages", data={**form, "seuil": "80", "ordre": "1"}, follow_redirects=True)
+    assert "est déjà utilisé" in taken.get_data(as_text=True)
+    client.post("/trainer/editeur/accueil/reglages", data={**form, "seuil": "80", "tentatives_max": "3"})
+    text = _sections(app, "accueil")[0].text
+    assert "seuil: 80  # pourcentage à atteindre" in text and "tentatives_max: 3" in text and "duree: 25  #" in text

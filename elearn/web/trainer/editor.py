@@ -17,6 +17,7 @@ from elearn.authoring.drafts import DraftError, StaleDraft
 from elearn.authoring.publish import Author, PublishError, compare, history, latest, latest_of_each, revert
 from elearn.authoring.sync import set_aside_copies
 from elearn.content.render import default_media_url, placeholder_resolver
+from elearn.content.validate import FRONT_KEYS
 from elearn.db import get_session
 from elearn.i18n import _
 from elearn.models import DraftSection, ModuleDraft, ModulePublication, User
@@ -124,6 +125,7 @@ def editor_module(slug: str):
         "trainer/editor/module.html", draft=draft, sections=sections, report=report,
         paths={s.id: f"{draft.entry}/{draft_store.file_name(s)}" for s in sections},
         titles={s.id: _section_title(s) for s in sections}, current=latest(session, slug),
+        settings=draft_store.front_values(sections[0].text), setting_labels=_setting_labels(),
     )
 
 
@@ -132,6 +134,37 @@ def _section_title(section: DraftSection) -> str:
         return _("En-tête et introduction")
     first = next((line for line in section.text.split("\n") if line.startswith("## ")), "")
     return first[3:].split("{#")[0].strip() or section.stem
+
+
+def _setting_labels() -> dict[str, str]:
+    meanings = {key.name: key.meaning for key in FRONT_KEYS}
+    return {name: meanings[name][:1].upper() + meanings[name][1:] for name in draft_store.SETTING_KEYS}
+
+
+@bp.route("/editeur/<slug>/reglages", methods=["POST"])
+def editor_settings(slug: str):
+    """Order, duration and pass rules, written into the header and judged by the checker before saving."""
+    draft = _draft_or_404(slug)
+    index = draft_store.sections_of(get_session(), draft)[0]
+    values = {key: request.form.get(key, "") for key in draft_store.SETTING_KEYS}
+    try:
+        text = draft_store.set_front_values(index.text, values)
+        version = int(request.form.get("version", ""))
+    except DraftError as error:
+        flash(str(error), "error")
+        return redirect(url_for("trainer.editor_module", slug=slug))
+    except ValueError:
+        abort(400)
+    report = _check(draft, (index.id, text))
+    wrong = [p for p in _file_problems(report, draft, index) if p.is_error and any(f"« {key}" in p.message for key in values)]
+    if wrong:
+        for problem in wrong:
+            flash(_("Réglage refusé : %(message)s", message=problem.message), "error")
+    elif draft_store.save_section(get_session(), index, text, version, current_user.id) is not None:
+        flash(_("L'en-tête a été modifié entre-temps par quelqu'un d'autre : vérifiez les réglages et recommencez."), "error")
+    else:
+        flash(_("Réglages enregistrés dans le brouillon."), "success")
+    return redirect(url_for("trainer.editor_module", slug=slug))
 
 
 @bp.route("/editeur/<slug>/sections", methods=["POST"])
