@@ -9,14 +9,17 @@ transcript: the upload returns the Markdown to insert, with both written in.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import filetype
+from sqlmodel import Session, select
 
 from elearn.content.parse import slugify
+from elearn.models import MediaFile
 
 #: Largest upload per kind, in bytes: images stay light for phones; a few minutes of sound or video.
 SIZE_LIMITS = {"image": 2 * 1024 * 1024, "audio": 20 * 1024 * 1024, "video": 80 * 1024 * 1024}
@@ -120,6 +123,41 @@ def store(media_dir: Path, name: str, data: bytes, *, replace: bool) -> None:
     temporary = media_dir / f".{name}.upload"
     temporary.write_bytes(data)
     temporary.replace(target)
+
+
+def record(session: Session, name: str, data: bytes, user_id: int | None) -> MediaFile:
+    """Keep the uploaded file in the database, so machines without a shared media/ get it too.
+
+    A replacement is a new row (a new id), which is what workers watch for.
+    """
+    for old in session.exec(select(MediaFile).where(MediaFile.name == name)):
+        session.delete(old)
+    session.flush()
+    row = MediaFile(name=name, data=data, content_hash=hashlib.sha256(data).hexdigest(), uploaded_by_id=user_id)
+    session.add(row)
+    session.commit()
+    return row
+
+
+def forget(session: Session, name: str) -> None:
+    for old in session.exec(select(MediaFile).where(MediaFile.name == name)):
+        session.delete(old)
+    session.commit()
+
+
+def sync_media(session: Session, media_dir: Path) -> list[str]:
+    """Write the uploaded files this machine lacks (or has in another version); returns their names.
+
+    Only the hashes are read first: a file's bytes leave the database only when they must be written.
+    """
+    written = []
+    for row_id, name, content_hash in session.exec(select(MediaFile.id, MediaFile.name, MediaFile.content_hash)):
+        path = media_dir / name
+        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == content_hash:
+            continue
+        store(media_dir, name, session.get(MediaFile, row_id).data, replace=True)
+        written.append(name)
+    return written
 
 
 def snippet(name: str, kind: str, alt: str, transcript: str) -> str:

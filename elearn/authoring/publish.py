@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from elearn.authoring.files import Files, files_hash
-from elearn.models import ModulePublication, User
+from elearn.models import MediaFile, ModulePublication, User
 
 MAX_MESSAGE = 300
 
@@ -53,9 +53,11 @@ def latest_of_each(session: Session) -> dict[str, ModulePublication]:
     return {publication.module_slug: publication for publication in session.exec(statement)}
 
 
-def last_publication_id(session: Session) -> int:
-    """The newest publication's id, 0 when there is none: the one cheap query workers poll."""
-    return session.exec(select(func.max(ModulePublication.id))).one() or 0
+def last_change(session: Session) -> tuple[int, int]:
+    """The newest publication's and uploaded media's ids ((0, 0) when none): the one cheap query workers poll."""
+    newest_media = select(func.max(MediaFile.id)).scalar_subquery()
+    publication, media = session.exec(select(func.max(ModulePublication.id), newest_media)).one()
+    return publication or 0, media or 0
 
 
 def history(session: Session, slug: str) -> list[ModulePublication]:

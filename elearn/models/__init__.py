@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from elearn.models.audit import AuditEvent
-from elearn.models.authoring import DraftSection, ModuleDraft, ModulePublication
+from elearn.models.authoring import DraftSection, MediaFile, ModuleDraft, ModulePublication
 from elearn.models.certificate import Certificate
 from elearn.models.operations import HealthProbe
 from elearn.models.network import CareStage, Criterion, ProblemLevel, Situation, SituationNote
@@ -21,7 +21,7 @@ __all__ = [
     "QuizAttempt",
     "SectionProgress",
     "AuditEvent",
-    "DraftSection", "ModuleDraft", "ModulePublication",
+    "DraftSection", "MediaFile", "ModuleDraft", "ModulePublication",
     "Certificate",
     "CareStage", "Criterion", "ProblemLevel", "Situation", "SituationNote",
     "ReflectionAnswer", "Synthesis", "SynthesisItem", "SynthesisPart",

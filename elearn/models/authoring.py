@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from elearn.models.base import utcnow
@@ -63,3 +63,17 @@ class DraftSection(SQLModel, table=True):
     version: int = Field(default=1)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MediaFile(SQLModel, table=True):
+    """A media file uploaded from the editor, kept whole so every machine can write it to its media/.
+
+    Replacing a file inserts a new row (a new id): workers notice it by the newest id, as publications.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    content_hash: str = Field(max_length=64)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    uploaded_at: datetime = Field(default_factory=utcnow)

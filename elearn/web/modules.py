@@ -1,8 +1,9 @@
 """The module library as the web app sees it: loaded once per process, refreshed when files change.
 
-Publications made in the browser (by any worker, on any machine) reach this process through
-:class:`PublicationWatcher`: at most once a second it reads the newest publication id, one indexed
-query, and only when that changed does it rewrite ``modules/`` from the database.
+Publications and media uploads made in the browser (by any worker, on any machine) reach this process
+through :class:`PublicationWatcher`: at most once a second it reads the newest publication and upload
+ids, one query on two primary keys, and only when they changed does it rewrite ``modules/`` (and the
+uploaded files of ``media/``) from the database.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 from flask import Flask, current_app, send_from_directory
 from werkzeug.exceptions import NotFound
 
-from elearn.authoring.publish import last_publication_id
+from elearn.authoring.media import sync_media
+from elearn.authoring.publish import last_change
 from elearn.authoring.sync import sync_folder
 from elearn.content.library import ModuleLibrary
 from elearn.content.model import HtmlBlock, Module, Quiz, Reflection
@@ -88,12 +90,12 @@ def get_library() -> ModuleLibrary:
 
 
 class PublicationWatcher:
-    """Rewrites ``modules/`` when the database's newest publication is not the one last seen."""
+    """Rewrites ``modules/`` (and ``media/``) when the newest publication (or upload) is not the one last seen."""
 
     def __init__(self, min_interval: float = 1.0) -> None:
         self._min_interval = min_interval
         self._last_check = float("-inf")
-        self._seen: int | None = None
+        self._seen: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
     def check(self) -> bool:
@@ -104,14 +106,16 @@ class PublicationWatcher:
         try:
             self._last_check = now
             session = get_session()
-            newest = last_publication_id(session)
+            newest = last_change(session)
             if newest == self._seen:
                 return False
-            if newest:
-                config = current_app.config
+            config = current_app.config
+            if newest[1]:
+                sync_media(session, Path(config["ELEARN_MEDIA_DIR"]))
+            if newest[0]:
                 sync_folder(session, Path(config["ELEARN_MODULES_DIR"]), Path(config["ELEARN_INSTANCE_DIR"]),
                             import_edits=False)
             self._seen = newest
-            return bool(newest)
+            return any(newest)
         finally:
             self._lock.release()

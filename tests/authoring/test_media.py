@@ -78,3 +78,21 @@ def test_unused_media_are_listed_and_removable_but_used_ones_are_kept(client, au
     client.post("/trainer/medias/utilise.png/supprimer", data={"confirmer": "1"})
     client.post("/trainer/medias/orphelin.png/supprimer", data={"confirmer": "1"})
     assert (media_dir / "utilise.png").exists() and not (media_dir / "orphelin.png").exists()
+
+
+def test_an_upload_reaches_another_machine_without_a_shared_media_folder(client, auth, trainer, app, tmp_path):
+    from elearn.web.modules import get_library
+    from tests.conftest import make_test_app
+
+    auth.login(trainer.email)
+    other_media = tmp_path / "machine2" / "media"
+    other_media.mkdir(parents=True)
+    other = make_test_app(tmp_path / "machine2", ELEARN_DATABASE_URL=app.config["ELEARN_DATABASE_URL"],
+                          ELEARN_MODULES_DIR=app.config["ELEARN_MODULES_DIR"], ELEARN_MEDIA_DIR=str(other_media),
+                          ELEARN_PUBLICATION_POLL_SECONDS=0)
+    with other.test_request_context():
+        get_library()
+    _upload(client, PNG, "schema.png")
+    with other.test_request_context():
+        get_library()
+    assert (other_media / "schema.png").read_bytes() == PNG

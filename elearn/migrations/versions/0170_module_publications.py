@@ -1,4 +1,4 @@
-"""module publications and drafts: modules authored in the browser, with their full history
+"""module publications, drafts and uploaded media: modules authored in the browser, with their full history
 
 Revision ID: 0170_module_publications
 Revises: 0150_health_probe
@@ -62,9 +62,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id')
     )
     op.create_index(op.f('ix_draftsection_draft_id'), 'draftsection', ['draft_id'], unique=False)
+    op.create_table('mediafile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=False),
+    sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=True),
+    sa.Column('uploaded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('name')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("mediafile")
     op.drop_index(op.f("ix_draftsection_draft_id"), table_name="draftsection")
     op.drop_table("draftsection")
     op.drop_table("moduledraft")

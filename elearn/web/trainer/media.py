@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from elearn.authoring import drafts as draft_store
 from elearn.authoring import media
@@ -75,6 +76,7 @@ def media_upload():
         (_pending_dir() / f"{token}.json").write_text(json.dumps(meta), encoding="utf-8")
         return _page(409, pending=meta, token=token, free=media.free_name(_media_dir(), checked.name))
     media.store(_media_dir(), checked.name, checked.data, replace=False)
+    media.record(get_session(), checked.name, checked.data, current_user.id)
     return _stored(meta)
 
 
@@ -99,6 +101,7 @@ def media_resolve():
         return _page(400, pending=meta, token=token, free=media.free_name(_media_dir(), meta["name"]),
                      error=_("Choisissez : remplacer le fichier existant, ou garder les deux."))
     media.store(_media_dir(), meta["name"], data, replace=choice == "remplacer")
+    media.record(get_session(), meta["name"], data, current_user.id)
     for leftover in (_pending_dir() / token, _pending_dir() / f"{token}.json"):
         leftover.unlink(missing_ok=True)
     return _stored(meta)
@@ -120,5 +123,6 @@ def media_delete(name: str):
                                back=url_for("trainer.media_index"))
     else:
         (_media_dir() / name).unlink()
+        media.forget(get_session(), name)
         flash(_("« %(name)s » supprimé.", name=name), "success")
     return redirect(url_for("trainer.media_index"))
