@@ -42,7 +42,6 @@ def live_server_config(tmp_path):
     modules = tmp_path / "modules"
     shutil.copytree(FIXTURE_MODULES, modules)
     (tmp_path / "media").mkdir()
-    (tmp_path / "media" / "accueil.png").write_bytes(PNG)
     return {"ELEARN_MODULES_DIR": str(modules), "ELEARN_MEDIA_DIR": str(tmp_path / "media")}
 
 
@@ -72,8 +71,15 @@ def test_a_trainer_authors_publishes_and_rolls_back_a_module(browser: Browser, l
     add_user(app, "apprenante@exemple.fr", Role.LEARNER, "Camille Martin")
     trainer = log_in(browser, live_server, "formatrice@exemple.fr")
 
-    # 1. A module from the skeleton, with two sections, a quiz and an image.
+    # 1. A module from the skeleton, with two sections, a quiz and an image (uploaded first).
     trainer.goto(live_server("/trainer/"))
+    trainer.get_by_role("link", name="Éditeur de modules").click()
+    trainer.get_by_role("link", name="Médias (images, sons, vidéos)").click()
+    trainer.get_by_label("Fichier", exact=True).set_input_files(files=[{"name": "accueil.png", "mimeType": "image/png", "buffer": PNG}])
+    trainer.get_by_label("Texte alternatif de l'image").fill("Schéma de l'accueil en trois étapes")
+    trainer.get_by_role("button", name="Envoyer", exact=True).click()
+    expect(trainer.get_by_label("Markdown du média")).to_have_value("![Schéma de l'accueil en trois étapes](media/accueil.png)\n")
+    shoot(trainer, "media")
     trainer.get_by_role("link", name="Éditeur de modules").click()
     trainer.get_by_label("Titre du module").fill("Accueil des patients")
     trainer.get_by_label("Nom court (dans les adresses)").fill("accueil")
