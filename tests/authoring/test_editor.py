@@ -124,3 +124,25 @@ def test_the_settings_form_is_judged_by_the_checker_before_it_is_saved(app, clie
     client.post("/trainer/editeur/accueil/reglages", data={**form, "seuil": "80", "tentatives_max": "3"})
     text = _sections(app, "accueil")[0].text
     assert "seuil: 80  # pourcentage à atteindre" in text and "tentatives_max: 3" in text and "duree: 25  #" in text
+
+
+def test_learners_keep_the_published_text_while_a_draft_changes_it(app, client, auth, trainer, learner):
+    auth.login(trainer.email)
+    assert client.post("/trainer/editeur/premiers-pas/brouillon").status_code == 302
+    with session_scope(app) as session:
+        draft = session.exec(select(ModuleDraft).where(ModuleDraft.module_slug == "premiers-pas")).one()
+        sections = session.exec(select(DraftSection).where(DraftSection.draft_id == draft.id)).all()
+    for section in sections[1:]:
+        heading = section.text.split("\n", 1)[0]
+        saved = client.post(f"/trainer/editeur/premiers-pas/sections/{section.id}",
+                            data={"text": f"{heading}\n\nTexte du brouillon seulement.\n", "version": section.version})
+        assert saved.status_code == 302
+    auth.logout()
+    auth.login(learner.email)
+    with app.test_request_context():
+        from elearn.web.modules import get_library
+
+        ids = [s.id for s in get_library().get("premiers-pas").sections]
+    pages = [client.get(f"/modules/premiers-pas/{section_id}") for section_id in ids]
+    assert all(page.status_code == 200 for page in pages)
+    assert all("Texte du brouillon seulement." not in page.get_data(as_text=True) for page in pages)
