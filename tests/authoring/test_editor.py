@@ -146,3 +146,35 @@ def test_learners_keep_the_published_text_while_a_draft_changes_it(app, client, 
     pages = [client.get(f"/modules/premiers-pas/{section_id}") for section_id in ids]
     assert all(page.status_code == 200 for page in pages)
     assert all("Texte du brouillon seulement." not in page.get_data(as_text=True) for page in pages)
+
+
+def test_the_path_form_publishes_a_checked_module_list_and_keeps_the_rest(app, client, auth, trainer, modules_dir):
+    (modules_dir / "parcours.yml").write_text(PATH_YML, encoding="utf-8")
+    auth.login(trainer.email)
+    page = client.get("/trainer/editeur/parcours").get_data(as_text=True)
+    fingerprint = re.search(r'name="empreinte" value="([^"]+)"', page).group(1)
+    form = {"empreinte": fingerprint, "modules": ["premiers-pas", "suite"], "version": "", "message": "Deux modules"}
+    refused = client.post("/trainer/editeur/parcours", data=form)
+    assert refused.status_code == 400 and "Donnez une version" in refused.get_data(as_text=True)
+    assert client.post("/trainer/editeur/parcours", data={**form, "version": "2026.2"}).status_code == 302
+    text = (modules_dir / "parcours.yml").read_text(encoding="utf-8")
+    assert "  - premiers-pas\n  - suite" in text and 'version: "2026.2"' in text and "# Le signataire" in text
+    stale = client.post("/trainer/editeur/parcours", data={**form, "version": "2026.3"})
+    assert "modifié entre-temps" in stale.get_data(as_text=True)
+
+
+PATH_YML = """titre: Parcours d'essai
+objectifs:
+  - Un objectif
+version: "2026.1"
+modules:
+  - premiers-pas
+organisme:
+  nom: Association d'essai
+  adresse: 1 rue de l'Essai, 75000 Paris
+  numero_declaration: "11 75 00000 75"
+# Le signataire
+signataire:
+  nom: Camille Essai
+  fonction: présidente
+"""

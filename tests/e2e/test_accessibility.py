@@ -99,6 +99,7 @@ def pages(world: World) -> list[tuple[str, str]]:
         ("trainer", f"/trainer/editeur/{QUIZ[0]}/sections/{world.draft_section_id}"),
         ("trainer", f"/trainer/editeur/{QUIZ[0]}/historique?de=1&a=1"),
         ("trainer", "/trainer/medias/"),
+        ("trainer", "/trainer/editeur/parcours"),
         ("trainer", "/trainer/reflexions"),
         ("trainer", "/trainer/syntheses"),
         ("trainer", f"/trainer/syntheses/{world.synthesis_id}"),

@@ -90,6 +90,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "trainer.editor_history": TRAINERS,
     "trainer.editor_revert": TRAINERS,
     "trainer.editor_settings": TRAINERS,
+    "trainer.editor_path": TRAINERS,
     "trainer.media_index": TRAINERS,
     "trainer.media_upload": TRAINERS,
     "trainer.media_resolve": TRAINERS,

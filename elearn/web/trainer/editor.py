@@ -14,9 +14,12 @@ from flask_login import current_user
 from elearn.authoring import drafts as draft_store
 from elearn.authoring.checks import DraftReport, check_draft
 from elearn.authoring.drafts import DraftError, StaleDraft
+from elearn.authoring.files import PATH_FILE, files_hash
+from elearn.authoring.path_form import PathFormError, publish_path
 from elearn.authoring.publish import Author, PublishError, compare, history, latest, latest_of_each, revert
 from elearn.authoring.sync import set_aside_copies
 from elearn.content.render import default_media_url, placeholder_resolver
+from elearn.certificates.path import PathConfigError, parse_path
 from elearn.content.validate import FRONT_KEYS
 from elearn.db import get_session
 from elearn.i18n import _
@@ -321,3 +324,36 @@ def editor_revert(slug: str, number: int):
     get_library().refresh(force=True)
     flash(_("Version %(old)d republiée comme version %(new)d.", old=number, new=publication.number), "success")
     return redirect(url_for("trainer.editor_history", slug=slug))
+
+
+@bp.route("/editeur/parcours", methods=["GET", "POST"])
+def editor_path():
+    """The modules the certificate requires, in order, and the path's version (``parcours.yml``)."""
+    path_file = _modules_dir() / PATH_FILE
+    if not path_file.is_file():
+        abort(404)
+    current = path_file.read_text(encoding="utf-8")
+    problems: list[str] = []
+    if request.method == "POST":
+        slugs = [slug for slug in request.form.getlist("modules") if slug]
+        try:
+            publish_path(get_session(), _modules_dir(), get_library().media_dir, request.form.get("empreinte", ""),
+                         slugs, request.form.get("version", ""), Author.of(current_user), request.form.get("message", ""))
+        except PathFormError as error:
+            problems = error.problems
+        except PublishError as error:
+            problems = [str(error)]
+        else:
+            get_library().refresh(force=True)
+            flash(_("Parcours publié."), "success")
+            return redirect(url_for("trainer.editor_path"))
+    try:
+        path = parse_path(current, get_library().media_dir)
+        required, version = list(path.required_modules), path.version
+    except PathConfigError as error:
+        required, version, problems = [], "", problems or list(error.problems)
+    modules = get_library().modules()
+    return render_template(
+        "trainer/editor/path.html", modules=modules, required=required, version=version, problems=problems,
+        fingerprint=files_hash({PATH_FILE: current}),
+    ), (400 if problems and request.method == "POST" else 200)
