@@ -26,6 +26,7 @@ def _register() -> None:
     from elearn.cli import db as db_commands
     from elearn.cli import evidence as evidence_commands
     from elearn.cli import exports as export_commands
+    from elearn.cli import modules as module_commands
     from elearn.cli import packages as package_commands
     from elearn.cli import serve as serve_commands
     from elearn.cli import users as user_commands
@@ -43,7 +44,7 @@ def _register() -> None:
     main.add_command(xapi_commands.xapi)
     for command in evidence_commands.commands:
         main.add_command(command)
-    for command in certificate_commands.commands + package_commands.commands:
+    for command in certificate_commands.commands + package_commands.commands + module_commands.commands:
         main.add_command(command)
     try:
         from elearn.cli import content as content_commands

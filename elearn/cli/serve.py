@@ -41,8 +41,21 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int, access
     if behind:
         raise click.ClickException("La base de données n'est pas à jour : lancez « elearn db upgrade » puis recommencez.")
     _hold_instance(Path(current_app.config["ELEARN_INSTANCE_DIR"]))
+    _import_module_files()
     click.echo(f"elearn sur http://{host}:{port} ({workers} processus, plus l'envoi des déclarations xAPI et des notes)")
     run(create_app, ServerOptions(host, port, workers, threads, timeout, access_log))
+
+
+def _import_module_files() -> None:
+    """Publish modules edited as files since the last start; rewrite those published meanwhile."""
+    from elearn.cli.modules import run_sync  # noqa: PLC0415 - the content tools load lazily
+
+    report = run_sync()
+    get_engine().dispose()  # no connection opened here may be inherited by the workers
+    for path in report.conflicts:
+        click.echo(f"Attention : module modifié à la fois dans les fichiers et dans l'éditeur ; la version des fichiers est gardée dans {path}", err=True)
+    if report.imported:
+        click.echo(f"Modules publiés depuis les fichiers : {', '.join(report.imported)}")
 
 
 def _hold_instance(instance_dir: Path) -> None:

@@ -103,6 +103,11 @@ class ModuleLibrary:
         self._current()
         return next((parsed for parsed in self._parsed.values() if parsed.slug == slug), None)
 
+    def all_parsed(self) -> list[ParsedModule]:
+        """The parse of every module's files as they are now (a draft is checked among them)."""
+        self._current()
+        return list(self._parsed.values())
+
     def statuses(self) -> tuple[ModuleStatus, ...]:
         """Every module source with its served version and its problems, for the trainer area."""
         return self._current().statuses

@@ -171,7 +171,7 @@ def parse_module(source: ModuleSource | Path, base: Path | None = None) -> Parse
     if isinstance(source, Path):
         source = source_for(source, base)
     parsed = ParsedModule(source)
-    digest = hashlib.sha256()
+    contents: list[tuple[str, bytes]] = []
     for number, file in enumerate(source.files):
         shown = display_path(file, base) if source.path.is_dir() else source.display
         raw = _read(file, shown, parsed.problems)
@@ -179,7 +179,7 @@ def parse_module(source: ModuleSource | Path, base: Path | None = None) -> Parse
             # An emptied section file is almost always a mistake (a save gone wrong, a bad merge): its
             # sections, quizzes included, would vanish from under the learners without a word.
             parsed.problems.append(problem("empty_file", shown, 1))
-        digest.update(f"{file.name}\0".encode() + raw + b"\0")
+        contents.append((file.name, raw))
         text = raw.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
         if text.startswith("\ufeff"):
             text = text[1:]
@@ -187,8 +187,16 @@ def parse_module(source: ModuleSource | Path, base: Path | None = None) -> Parse
         if number == 0:
             lines = _read_front_matter(parsed, shown, lines)
         _BodyParser(parsed, shown, is_main=number == 0).run(lines)
-    parsed.content_hash = digest.hexdigest()[:16]
+    parsed.content_hash = content_digest(contents)
     return parsed
+
+
+def content_digest(files: list[tuple[str, bytes]]) -> str:
+    """The module's ``content_hash``: its files' names and bytes, in reading order (``module_files``)."""
+    digest = hashlib.sha256()
+    for name, raw in files:
+        digest.update(f"{name}\0".encode() + raw + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _read(file: Path, shown: str, problems: list[Problem]) -> bytes:

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 from elearn.models.assessment import AssessmentAttempt, SurveyResponse
 from elearn.models.administration import IdentityChangeRequest, ModuleVisibility, ModuleVisibilityGroup
 from elearn.models.audit import AuditEvent
+from elearn.models.authoring import DraftSection, MediaFile, ModuleDraft, ModulePublication
 from elearn.models.certificate import Certificate, CertificateDocument
 from elearn.models.operations import HealthProbe
 from elearn.models.organisation import OrganisationProfile
@@ -35,6 +36,7 @@ __all__ = [
     "SectionProgress",
     "AuditEvent",
     "IdentityChangeRequest", "ModuleVisibility", "ModuleVisibilityGroup",
+    "DraftSection", "MediaFile", "ModuleDraft", "ModulePublication",
     "Certificate",
     "CertificateDocument",
     "OrganisationProfile",

@@ -34,8 +34,20 @@ def _load_user(session_id: str):  # noqa: ANN202 - Flask-Login protocol
     return accounts.load_user_from_session_id(get_session(), session_id)
 
 
+#: Endpoints whose requests may exceed MAX_CONTENT_LENGTH (media uploads), with their own limit in bytes.
+LARGE_REQUEST_LIMITS = {"trainer.media_upload": 81 * 1024 * 1024}
+
+
 def init_extensions(app: Flask) -> None:
     app.session_interface = SlidingSessionInterface()
+
+    @app.before_request
+    def _large_request_limit() -> None:
+        # Before CSRFProtect reads the form: the limit must be known before the body is parsed.
+        limit = LARGE_REQUEST_LIMITS.get(request.endpoint or "")
+        if limit is not None:
+            request.max_content_length = limit
+
     csrf.init_app(app)
     login_manager.init_app(app)
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from elearn import groups
 from elearn.accounts import issue_reset_token
+from elearn.authoring import drafts
+from elearn.authoring.sync import sync_folder
 from elearn.db import session_scope
 from elearn.identity import submit_own_identity
 from elearn.models import CareStage, Criterion, Role, SynthesisPart, User
@@ -44,6 +46,7 @@ class World:
     group_id: int = 0
     reset_token: str = ""
     identity_request_id: int = 0
+    draft_section_id: int = 0
 
     def copy(self, root: Path) -> World:
         """The same world in another folder, on its own database file (for tests that change it)."""
@@ -132,3 +135,7 @@ def _shared_objects(world: World) -> None:
         request = submit_own_identity(session, session.get(User, world.users["learner"].id), "Camille Martin-Roux",
                                       "apprenant@exemple.fr", "Infirmière")
         world.identity_request_id = request.id
+        # The modules' first publication (history, rollback) and a draft with a section (the editor).
+        sync_folder(session, world.root / "modules", world.root / "instance", import_edits=True)
+        draft = drafts.open_draft(session, QUIZ[0], world.root / "modules")
+        world.draft_section_id = drafts.sections_of(session, draft)[1].id
