@@ -128,9 +128,25 @@ def test_several_answers_each_worth_full_marks_are_reported() -> None:
 
 
 def test_weights_that_score_the_same_all_or_nothing_are_not_reported() -> None:
-    gift = "A ?{=a ~b}\n\nB ?{~%100%a ~%-100%b ~c}\n\nC ?{TRUE}\n"
+    gift = "A ?{=a ~b}\n\nB ?{~%100%a ~%-100%b ~c ~%0%d}\n\nC ?{TRUE}\n"
     result = convert_gift(gift, "x")
     assert (result.imported, result.approximated) == (3, [])
+    # Nothing reported because nothing changed: the 0 % and -100 % answers stay wrong.
+    assert "### B ?\n\n- [x] a\n- [ ] b\n- [ ] c\n- [ ] d\n" in result.markdown
+
+
+def test_only_the_positive_weights_of_a_several_answer_question_are_correct() -> None:
+    result = convert_gift("Lesquels ?{~%50%A ~%0%B ~C ~%50%D ~%-50%E}\n", "x")
+    assert "- [x] A\n- [ ] B\n- [ ] C\n- [x] D\n- [ ] E\n" in result.markdown
+
+
+def test_decimal_weights_are_read_with_a_point_or_a_comma() -> None:
+    result = convert_gift("Lesquels ?{~%33.33333%A ~%33,33333%B ~%33.33334%C ~%-100%D}\n", "x")
+    assert "- [x] A\n- [x] B\n- [x] C\n- [ ] D\n" in result.markdown
+    assert "%" not in result.markdown.split("### Lesquels ?", 1)[1]  # no weight left in an answer's text
+    assert [n.reason.split(" ; ")[0] for n in result.approximated] == [
+        "note partielle devenue tout ou rien : pourcentages Moodle ignorés (33,3333 %, 33,3333 %, 33,3333 %)"
+    ]
 
 
 def test_the_sample_bank_reports_its_half_marks_at_their_line() -> None:

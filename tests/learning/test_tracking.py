@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from elearn.db import get_engine, session_scope
 from elearn.learning import tracking
-from elearn.models import ActiveTime, ModuleProgress, SectionProgress
+from elearn.models import ActiveTime, ActivityClock, ModuleProgress, SectionProgress
 from tests.conftest import open_module
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -104,6 +104,31 @@ def test_concurrent_heartbeats_never_exceed_wall_clock(app, learner):
     for thread in threads:
         thread.join()
     assert sum(results) == 15
+    assert total(app, learner.id) == 30
+
+
+def test_a_heartbeat_that_read_the_clock_before_another_was_credited_gets_only_what_is_left(app, learner, monkeypatch):
+    """A forced interleaving of two tabs: A reads the learner's clock, B is credited in full, then A writes.
+
+    A must see that the clock moved (compare-and-swap) and credit what is left: nothing.
+    """
+    beat(app, learner.id, 15, T0)
+    at = T0 + timedelta(seconds=15)
+    real_get = Session.get
+    other_tab: list[int] = []
+
+    def get_then_let_the_other_tab_in(self, entity, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        found = real_get(self, entity, *args, **kwargs)
+        if entity is ActivityClock and not other_tab:
+            other_tab.append(0)
+            with Session(get_engine(app)) as other:
+                other_tab[0] = tracking.record_heartbeat(other, learner.id, "mod", "intro", 15, now=at)
+        return found
+
+    monkeypatch.setattr(Session, "get", get_then_let_the_other_tab_in)
+    with Session(get_engine(app)) as session:
+        first = tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=at)
+    assert (other_tab, first) == ([15], 0)
     assert total(app, learner.id) == 30
 
 
