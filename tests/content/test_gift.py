@@ -170,3 +170,105 @@ def test_questions_without_text_or_with_one_choice_are_left_out_and_explained() 
         (3, "question sans texte, ou réponse sans texte"),
         (5, "question à une seule réponse proposée (il en faut au moins deux)"),
     ]
+
+
+def test_questions_without_a_category_go_under_a_default_heading_and_the_module_is_titled() -> None:
+    markdown = convert_gift("Q ?{=a ~b}\n", "ma banque", order=7).markdown
+    assert "titre: 'Questions importées : ma banque'\n" in markdown and "ordre: 7\n" in markdown
+    assert "\n## Questions importées\n\n::: quiz\n### Q ?\n" in markdown
+
+
+def test_windows_line_endings_titles_and_blanks_to_fill() -> None:
+    gift = "Le ciel est {=bleu ~vert} aujourd'hui.\r\n\r\n::Titre::Rapport 1\\:2 ?{=a ~b}\r\n\r\nRapport 1::2 ?{=a ~b}\r\n\r\nX ?{}\r\n"
+    result = convert_gift(gift, "x")
+    assert "### Le ciel est _____ aujourd'hui.\n\n- (x) bleu\n- ( ) vert\n" in result.markdown
+    assert "<!-- Titre Moodle : Titre -->\n### Rapport 1:2 ?\n" in result.markdown
+    assert "\n### Rapport 1::2 ?\n" in result.markdown  # "::" inside the text is no title
+    assert [(n.line, n.reason.split(" : ")[0]) for n in result.skipped] == [(7, "question ouverte (composition), type non pris en charge ; utilisez un bloc « reflexion »")]
+
+
+def test_blank_lines_and_category_lines_inside_an_answer_block_do_not_split_it() -> None:
+    gift = "Question {\n=a\n\n$CATEGORY: pas une catégorie\n~b\n}\n$CATEGORY: $course$/Suite\nAprès ?{=a ~b}\n"
+    markdown = convert_gift(gift, "x").markdown
+    assert "### Question\n\n- (x) a $CATEGORY: pas une catégorie\n- ( ) b\n\n:::\n\n## Suite\n\n::: quiz\n### Après ?\n" in markdown
+
+
+def test_line_breaks_are_reported_for_moodle_and_plain_text_in_any_case_only() -> None:
+    gift = "[PLAIN]Un\\ndeux ?{=a ~b}\n\n[Moodle]Un\\ndeux ?{=a ~b}\n\n[markdown]Un\\ndeux ?{=a ~b}\n\nUne\\nseule ?{=a ~%50%b ~c}\n"
+    result = convert_gift(gift, "x")
+    assert [n.line for n in result.approximated] == [1, 3, 7]
+    assert result.approximated[2].reason.startswith(
+        "note partielle devenue tout ou rien : pourcentages Moodle ignorés (50 %) ; comptée juste : « a »,"
+        " seule combinaison qui rapporte les points ; retours à la ligne du texte remplacés par des espaces"
+    )
+
+
+BANK = """$CATEGORY: $course$/top/Soins et droits/
+
+::Vrai -- ou faux::Le refus de soins est-il interdit ?{T#Relisez la loi.#Exact.}
+
+::Q2::Une question bien trop longue pour tenir entière dans le message du rapport ?{=chiffre#}
+
+Lesquels ?{~%40%a ~%30%b ~%30%c ~%-100%d}
+
+$CATEGORY: $course$
+Faux ou vrai ?{FALSE}
+"""
+
+BANK_MODULE = """---
+titre: 'Questions importées : essai'
+resume: Questions importées d'une banque Moodle (GIFT) ; relisez-les et complétez ce résumé.
+duree: 10
+objectifs:
+- À compléter
+ordre: 3
+---
+
+<!-- Importé depuis Moodle : relisez chaque question, puis déplacez les quiz dans vos modules. -->
+
+## Soins et droits
+
+::: quiz
+<!-- Titre Moodle : Vrai - - ou faux -->
+### Le refus de soins est-il interdit ?
+
+- (x) Vrai
+  Retour : Exact.
+- ( ) Faux
+  Retour : Relisez la loi.
+
+### Lesquels ?
+
+- [x] a
+- [x] b
+- [x] c
+- [ ] d
+
+:::
+
+## Questions importées
+
+::: quiz
+### Faux ou vrai ?
+
+- ( ) Vrai
+- (x) Faux
+
+:::
+"""
+
+
+def test_a_whole_bank_becomes_exactly_this_module_and_these_notices() -> None:
+    """The complete output, front matter and notices included: every character of it is a promise."""
+    result = convert_gift(BANK, "essai", order=3)
+    assert result.markdown == BANK_MODULE
+    assert result.imported == 3
+    assert [(n.line, n.reason) for n in result.skipped] == [
+        (5, "question à réponse courte (saisie libre), type non pris en charge :"
+            " « ::Q2::Une question bien trop longue pour tenir entière dans… »")
+    ]
+    assert [(n.line, n.reason) for n in result.approximated] == [
+        (7, "note partielle devenue tout ou rien : pourcentages Moodle ignorés (40 %, 30 %, 30 %) ;"
+            " comptées justes : « a », « b » et « c », seule combinaison qui rapporte les points :"
+            " « Lesquels ?{~%40%a ~%30%b ~%30%c ~%-100%d} »")
+    ]

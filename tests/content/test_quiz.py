@@ -47,3 +47,9 @@ def test_a_score_exactly_at_the_pass_mark_passes() -> None:
     assert passes(three_of_four.percent, 75) is True
     assert passes(three_of_four.percent, 76) is False
     assert passes(74.99, 75) is False and passes(100.0, 100) is True and passes(0.0, 0) is True
+
+
+def test_a_quiz_without_questions_scores_zero_and_an_unknown_question_is_none() -> None:
+    empty = score_quiz(Quiz("s-quiz-2", "", (), 1), {})
+    assert (empty.points, empty.max_points, empty.percent) == (0.0, 0.0, 0.0)
+    assert score_quiz(QUIZ, {}).question("q9") is None
