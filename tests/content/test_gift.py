@@ -272,3 +272,9 @@ def test_a_whole_bank_becomes_exactly_this_module_and_these_notices() -> None:
             " comptées justes : « a », « b » et « c », seule combinaison qui rapporte les points :"
             " « Lesquels ?{~%40%a ~%30%b ~%30%c ~%-100%d} »")
     ]
+
+
+def test_a_question_needs_a_positive_weight_somewhere_however_small() -> None:
+    result = convert_gift("Aucune ?{~a ~b}\n\nNulle ?{~%0%a ~%-50%b}\n\nPetite ?{~%1%a ~b}\n", "x")
+    assert [(n.line, n.reason.split(" : ")[0]) for n in result.skipped] == [(1, "question sans bonne réponse"), (3, "question sans bonne réponse")]
+    assert "### Petite ?\n\n- [x] a\n- [ ] b\n" in result.markdown
