@@ -278,3 +278,27 @@ def test_a_question_needs_a_positive_weight_somewhere_however_small() -> None:
     result = convert_gift("Aucune ?{~a ~b}\n\nNulle ?{~%0%a ~%-50%b}\n\nPetite ?{~%1%a ~b}\n", "x")
     assert [(n.line, n.reason.split(" : ")[0]) for n in result.skipped] == [(1, "question sans bonne réponse"), (3, "question sans bonne réponse")]
     assert "### Petite ?\n\n- [x] a\n- [ ] b\n" in result.markdown
+
+
+def test_true_false_feedback_neutral_weights_comments_and_text_formats() -> None:
+    gift = (
+        "  // un commentaire en retrait\n"
+        "Vrai ?{T#Faux, relisez.}\n\n"
+        "Faux ?{F#Non.#Oui.}\n\n"
+        "Une ?{=%100%a ~%0%b}\n\n"
+        "Deux ?{=a ~%-100%b}\n\n"
+        "::T::Rapport 1::2 ?{=a ~b}\n\n"
+        "[html]Balise ?{=a ~b}\n\n"
+        "Libre ?{bleu}\n\n"
+        "$CATEGORY: Rayons X\n"
+        "Fin ?{\n=a\n~b\n}\n"
+    )
+    result = convert_gift(gift, "x")
+    assert "### Vrai ?\n\n- (x) Vrai\n- ( ) Faux\n  Retour : Faux, relisez.\n" in result.markdown
+    assert "### Faux ?\n\n- ( ) Vrai\n  Retour : Non.\n- (x) Faux\n  Retour : Oui.\n" in result.markdown
+    assert "<!-- Titre Moodle : T -->\n### Rapport 1::2 ?\n" in result.markdown and "\n### Balise ?\n" in result.markdown
+    assert "\n## Rayons X\n\n::: quiz\n### Fin ?\n\n- (x) a\n- ( ) b\n" in result.markdown
+    assert "commentaire" not in result.markdown
+    # 100 % and 0 % score the same all or nothing; -100 % in a one-answer question does not.
+    assert [n.line for n in result.approximated] == [8]
+    assert [(n.line, n.reason.split(" : ")[0]) for n in result.skipped] == [(14, "question à réponse courte (saisie libre), type non pris en charge")]
