@@ -9,8 +9,9 @@ import pytest
 
 from elearn.certificates.eligibility import attendance, certificate_status
 from elearn.certificates.errors import CertificateError
-from elearn.certificates.issue import issue_certificate
+from elearn.certificates.issue import issue_certificate, reissue_certificate, revoke_certificate
 from elearn.db import session_scope
+from elearn.learning.progress import learner_overview
 from elearn.models import ModuleProgress, QuizAttempt
 from tests.certificates.support import complete_path
 
@@ -91,3 +92,25 @@ def test_one_module_completed_and_the_other_in_progress_is_not_eligible(app, lea
         status = certificate_status(session, learner, issuer.library, issuer.path)
     assert [(m.slug, m.status_label) for m in status.missing] == [("agir", "En cours")]
     assert not status.eligible
+
+
+def test_status_names_the_valid_certificate_or_else_the_revoked_one_of_its_path_version(session, finished, issuer, admin):
+    first = issue_certificate(session, finished, issuer)
+    status = certificate_status(session, finished, issuer.library, issuer.path)
+    assert (status.path, status.certificate.code, status.revoked) == (issuer.path, first.code, None)
+    revoke_certificate(session, first, "Erreur", actor=admin)
+    status = certificate_status(session, finished, issuer.library, issuer.path)
+    assert (status.certificate, status.revoked.code, status.eligible, status.can_issue) == (None, first.code, True, False)
+    second = reissue_certificate(session, first, "Révocation faite par erreur", issuer, actor=admin)
+    status = certificate_status(session, finished, issuer.library, issuer.path)
+    assert (status.certificate.code, status.revoked) == (second.code, None)
+    third = reissue_certificate(session, second, "Changement de nom", issuer, actor=admin)
+    assert certificate_status(session, finished, issuer.library, issuer.path).certificate.code == third.code  # newest first
+    newer = replace(issuer.path, version="2027.1")
+    assert certificate_status(session, finished, issuer.library, newer).certificate is None
+
+
+def test_status_from_states_already_read_is_the_same(session, learner, issuer):
+    states = learner_overview(session, learner.id, list(issuer.library.modules()))
+    status = certificate_status(session, learner, issuer.library, issuer.path, states)
+    assert [m.slug for m in status.missing] == ["reperer", "agir"] and not status.eligible
