@@ -162,3 +162,12 @@ def test_a_first_heartbeat_for_a_module_never_opened_credits_nothing(app, learne
     with app.app_context(), session_scope() as session:
         assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=T0) == 0
     assert total(app, learner.id) == 0
+
+
+def test_a_heartbeat_claiming_nothing_or_sent_as_the_module_opens_credits_nothing(app, learner):
+    open_module(app, learner.id, "mod", T0)
+    with app.app_context(), session_scope() as session:
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 0, now=T0 + timedelta(seconds=20)) == 0
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", -5, now=T0 + timedelta(seconds=20)) == 0
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=T0) == 0
+    assert total(app, learner.id) == 0
