@@ -90,3 +90,18 @@ def test_values_left_from_the_example_are_found_in_any_case_and_unicode_form(tmp
     path = load_path(modules_with_example_values(tmp_path), MEDIA)
     assert placeholder_keys(path) == ("organisme.nom", "signataire.fonction")
     assert placeholder_keys(load_path(MODULES, MEDIA)) == ()
+
+
+def test_problems_of_nested_keys_name_their_own_line():
+    text = VALID.replace('  numero_declaration: "84 69 12345 69"\n', "  siret: 123\n").replace("  fonction: directrice\n", "  fonction: [directrice]\n")
+    found = problems(text)
+    assert "parcours.yml, ligne 15 : clé inconnue « organisme.siret » (clés permises : nom, adresse, numero_declaration)." in found
+    assert any(p.startswith("parcours.yml, ligne 18 : ") and "signataire.fonction" in p for p in found), found
+
+
+def test_every_value_left_from_the_example_is_named():
+    text = VALID
+    for value in ("Association Santé Égalité", "12 rue de la République", "84 69 12345 69", "Dominique Lefèvre", "directrice"):
+        text = text.replace(value, f"{value} (à remplacer)")
+    path = parse_path(text, MEDIA)
+    assert placeholder_keys(path) == ("organisme.nom", "organisme.adresse", "organisme.numero_declaration", "signataire.nom", "signataire.fonction")
