@@ -6,11 +6,13 @@ BIN := $(VENV)/bin
 PORT ?= $(or $(ELEARN_PORT),5000)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PYTEST_ARGS ?=
+#: pytest-xdist workers for `make test` (each has its own PostgreSQL server, SQLite template and browser).
+PYTEST_WORKERS ?= 2
 BENCH_ARGS ?=
 
 RALPH_VENV := .venv-ralph
 
-.PHONY: install install-test browser pdfsig postgres npm-peers ralph run test check bench translations packages clean
+.PHONY: install install-test browser pdfsig postgres npm-peers ralph run test check bench mutate translations packages clean
 
 ## install: create .venv and install elearn with its dependencies (safe to repeat)
 install: $(VENV)/.installed
@@ -75,9 +77,20 @@ run: install
 	$(BIN)/elearn init
 	$(BIN)/elearn run --host 127.0.0.1 --port $(PORT) --no-reload --no-debugger
 
-## test: the whole suite, browser tests included
+## test: the whole suite, browser tests included, on $(PYTEST_WORKERS) processes (PYTEST_WORKERS=0: one)
 test: install-test postgres ralph
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## mutate: mutation testing of the rule modules with mutmut, each against its own fast tests (slow: not
+## part of make test); prints the score per module and the survivors (docs/testing.md)
+mutate: $(VENV)/.installed-mutate
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python -m tests.mutation_score
+
+$(VENV)/.installed-mutate: $(VENV)/.installed-test pyproject.toml
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,mutate]'
+	touch $@
 
 ## bench: throughput, latency, PDF, export and start-up figures in one table (docs/performance.md)
 bench: $(VENV)/.installed-bench postgres
@@ -106,4 +119,4 @@ packages: install
 	$(BIN)/elearn package --all -o build/paquets
 
 clean:
-	rm -rf $(VENV) $(RALPH_VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(RALPH_VENV) build *.egg-info .pytest_cache mutants

@@ -1,5 +1,6 @@
 """Quiz scoring, done on the server only: a question scores its weight when the learner selected
-exactly its correct choices, nothing otherwise."""
+exactly its correct choices, nothing otherwise; an attempt passes when its percentage reaches the
+module's pass mark (``seuil``), the mark itself included."""
 
 from __future__ import annotations
 
@@ -46,3 +47,8 @@ def score_quiz(quiz: Quiz, answers: Mapping[str, Collection[str]]) -> QuizResult
     max_points = sum(r.weight for r in results)
     percent = round(100 * points / max_points, 2) if max_points else 0.0
     return QuizResult(results, points, max_points, percent)
+
+
+def passes(percent: float, pass_mark: int) -> bool:
+    """True when a score of ``percent`` passes a quiz whose pass mark is ``pass_mark``: reaching the mark is enough."""
+    return percent >= pass_mark

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from elearn.content.model import Module, Quiz
-from elearn.content.quiz import score_quiz
+from elearn.content.quiz import passes, score_quiz
 from elearn.i18n import _
 from elearn.models import QuizAttempt
 from elearn.models.base import utcnow
@@ -103,7 +103,7 @@ def submit_quiz(
         points=result.points,
         max_points=result.max_points,
         percent=result.percent,
-        passed=result.percent >= module.pass_mark,
+        passed=passes(result.percent, module.pass_mark),
         answers={qid: sorted(choices) for qid, choices in answers.items()},
         outcome={q.question_id: q.correct for q in result.questions},
         submitted_at=utcnow(),

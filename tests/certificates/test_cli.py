@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pypdf
+import pytest
 from sqlmodel import select
 
 from elearn.certificates import pades, signing
@@ -20,6 +21,9 @@ from elearn.cli.db import init
 from elearn.db import session_scope
 from elearn.models import AuditEvent, Certificate
 from tests.certificates.support import certificate_app, modules_with_example_values
+
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_commands_are_on_the_elearn_group():

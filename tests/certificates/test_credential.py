@@ -23,6 +23,9 @@ from elearn.certificates.credential import (
 )
 from elearn.certificates.issue import certificate_data, issue_certificate
 
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
+
 KEY = Ed25519PrivateKey.generate()
 
 

@@ -116,3 +116,18 @@ def test_the_assessments_are_optional_and_checked(evaluation, expected):
 def test_the_shipped_path_declares_both_assessments():
     plan = load_path(Path("modules"), Path("media")).assessment
     assert plan is not None and plan.positioning and plan.final and plan.final_required
+
+
+def test_problems_of_nested_keys_name_their_own_line():
+    text = VALID.replace('  numero_declaration: "84 69 12345 69"\n', "  siret: 123\n").replace("  fonction: directrice\n", "  fonction: [directrice]\n")
+    found = problems(text)
+    assert "parcours.yml, ligne 15 : clé inconnue « organisme.siret » (clés permises : nom, adresse, numero_declaration)." in found
+    assert any(p.startswith("parcours.yml, ligne 18 : ") and "signataire.fonction" in p for p in found), found
+
+
+def test_every_value_left_from_the_example_is_named():
+    text = VALID
+    for value in ("Association Santé Égalité", "12 rue de la République", "84 69 12345 69", "Dominique Lefèvre", "directrice"):
+        text = text.replace(value, f"{value} (à remplacer)")
+    path = parse_path(text, MEDIA)
+    assert placeholder_keys(path) == ("organisme.nom", "organisme.adresse", "organisme.numero_declaration", "signataire.nom", "signataire.fonction")

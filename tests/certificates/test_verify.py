@@ -19,6 +19,9 @@ from elearn.certificates.verify import verify_pdf
 from elearn.cli.certificates import verify_cert
 from tests.certificates.support import BASE_URL, MEDIA, certificate_app, signed_pdf
 
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def issued(app, session, finished, issuer):

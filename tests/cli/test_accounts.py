@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from elearn.cli.db import init
@@ -19,6 +20,9 @@ from elearn.cli.users import users
 from elearn.db import get_engine, session_scope
 from elearn.models import Role, User
 from tests.conftest import make_test_app
+
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
 
 ELEARN = Path(sys.executable).with_name("elearn")
 

@@ -8,6 +8,7 @@ import json
 import os
 
 import openpyxl
+import pytest
 from sqlmodel import select
 
 from elearn.cli import main
@@ -15,6 +16,9 @@ from elearn.cli.exports import export
 from elearn.db import session_scope
 from elearn.models import AuditEvent
 from tests.reporting.seed import seed
+
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_export_command_is_registered():

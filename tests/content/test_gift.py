@@ -128,9 +128,25 @@ def test_several_answers_each_worth_full_marks_are_reported() -> None:
 
 
 def test_weights_that_score_the_same_all_or_nothing_are_not_reported() -> None:
-    gift = "A ?{=a ~b}\n\nB ?{~%100%a ~%-100%b ~c}\n\nC ?{TRUE}\n"
+    gift = "A ?{=a ~b}\n\nB ?{~%100%a ~%-100%b ~c ~%0%d}\n\nC ?{TRUE}\n"
     result = convert_gift(gift, "x")
     assert (result.imported, result.approximated) == (3, [])
+    # Nothing reported because nothing changed: the 0 % and -100 % answers stay wrong.
+    assert "### B ?\n\n- [x] a\n- [ ] b\n- [ ] c\n- [ ] d\n" in result.markdown
+
+
+def test_only_the_positive_weights_of_a_several_answer_question_are_correct() -> None:
+    result = convert_gift("Lesquels ?{~%50%A ~%0%B ~C ~%50%D ~%-50%E}\n", "x")
+    assert "- [x] A\n- [ ] B\n- [ ] C\n- [x] D\n- [ ] E\n" in result.markdown
+
+
+def test_decimal_weights_are_read_with_a_point_or_a_comma() -> None:
+    result = convert_gift("Lesquels ?{~%33.33333%A ~%33,33333%B ~%33.33334%C ~%-100%D}\n", "x")
+    assert "- [x] A\n- [x] B\n- [x] C\n- [ ] D\n" in result.markdown
+    assert "%" not in result.markdown.split("### Lesquels ?", 1)[1]  # no weight left in an answer's text
+    assert [n.reason.split(" ; ")[0] for n in result.approximated] == [
+        "note partielle devenue tout ou rien : pourcentages Moodle ignorés (33,3333 %, 33,3333 %, 33,3333 %)"
+    ]
 
 
 def test_the_sample_bank_reports_its_half_marks_at_their_line() -> None:
@@ -212,3 +228,135 @@ def test_the_weight_comment_of_export_gift_is_read_back() -> None:
 def test_only_a_tilde_answer_carries_a_weight() -> None:
     result = convert_gift("Part ?{=%50% des cas ~%0%%20% des cas ~%-100%jamais}\n", "x")
     assert "- (x) %50% des cas\n- ( ) %20% des cas\n- ( ) jamais\n" in result.markdown
+
+
+def test_questions_without_a_category_go_under_a_default_heading_and_the_module_is_titled() -> None:
+    markdown = convert_gift("Q ?{=a ~b}\n", "ma banque", order=7).markdown
+    assert "titre: 'Questions importées : ma banque'\n" in markdown and "ordre: 7\n" in markdown
+    assert "\n## Questions importées\n\n::: quiz\n### Q ?\n" in markdown
+
+
+def test_windows_line_endings_titles_and_blanks_to_fill() -> None:
+    gift = "Le ciel est {=bleu ~vert} aujourd'hui.\r\n\r\n::Titre::Rapport 1\\:2 ?{=a ~b}\r\n\r\nRapport 1::2 ?{=a ~b}\r\n\r\nX ?{}\r\n"
+    result = convert_gift(gift, "x")
+    assert "### Le ciel est _____ aujourd'hui.\n\n- (x) bleu\n- ( ) vert\n" in result.markdown
+    assert "<!-- Titre Moodle : Titre -->\n### Rapport 1:2 ?\n" in result.markdown
+    assert "\n### Rapport 1::2 ?\n" in result.markdown  # "::" inside the text is no title
+    assert [(n.line, n.reason.split(" : ")[0]) for n in result.skipped] == [(7, "question ouverte (composition), type non pris en charge ; utilisez un bloc « reflexion »")]
+
+
+def test_blank_lines_and_category_lines_inside_an_answer_block_do_not_split_it() -> None:
+    gift = "Question {\n=a\n\n$CATEGORY: pas une catégorie\n~b\n}\n$CATEGORY: $course$/Suite\nAprès ?{=a ~b}\n"
+    markdown = convert_gift(gift, "x").markdown
+    assert "### Question\n\n- (x) a $CATEGORY: pas une catégorie\n- ( ) b\n\n:::\n\n## Suite\n\n::: quiz\n### Après ?\n" in markdown
+
+
+def test_line_breaks_are_reported_for_moodle_and_plain_text_in_any_case_only() -> None:
+    gift = "[PLAIN]Un\\ndeux ?{=a ~b}\n\n[Moodle]Un\\ndeux ?{=a ~b}\n\n[markdown]Un\\ndeux ?{=a ~b}\n\nUne\\nseule ?{=a ~%50%b ~c}\n"
+    result = convert_gift(gift, "x")
+    assert [n.line for n in result.approximated] == [1, 3, 7]
+    assert result.approximated[2].reason.startswith(
+        "note partielle devenue tout ou rien : pourcentages Moodle ignorés (50 %) ; comptée juste : « a »,"
+        " seule combinaison qui rapporte les points ; retours à la ligne du texte remplacés par des espaces"
+    )
+
+
+BANK = """$CATEGORY: $course$/top/Soins et droits/
+
+::Vrai -- ou faux::Le refus de soins est-il interdit ?{T#Relisez la loi.#Exact.}
+
+::Q2::Une question bien trop longue pour tenir entière dans le message du rapport ?{=chiffre#}
+
+Lesquels ?{~%40%a ~%30%b ~%30%c ~%-100%d}
+
+$CATEGORY: $course$
+Faux ou vrai ?{FALSE}
+"""
+
+BANK_MODULE = """---
+titre: 'Questions importées : essai'
+resume: Questions importées d'une banque Moodle (GIFT) ; relisez-les et complétez ce résumé.
+duree: 10
+objectifs:
+- À compléter
+ordre: 3
+---
+
+<!-- Importé depuis Moodle : relisez chaque question, puis déplacez les quiz dans vos modules. -->
+
+## Soins et droits
+
+::: quiz
+<!-- Titre Moodle : Vrai - - ou faux -->
+### Le refus de soins est-il interdit ?
+
+- (x) Vrai
+  Retour : Exact.
+- ( ) Faux
+  Retour : Relisez la loi.
+
+### Lesquels ?
+
+- [x] a
+- [x] b
+- [x] c
+- [ ] d
+
+:::
+
+## Questions importées
+
+::: quiz
+### Faux ou vrai ?
+
+- ( ) Vrai
+- (x) Faux
+
+:::
+"""
+
+
+def test_a_whole_bank_becomes_exactly_this_module_and_these_notices() -> None:
+    """The complete output, front matter and notices included: every character of it is a promise."""
+    result = convert_gift(BANK, "essai", order=3)
+    assert result.markdown == BANK_MODULE
+    assert result.imported == 3
+    assert [(n.line, n.reason) for n in result.skipped] == [
+        (5, "question à réponse courte (saisie libre), type non pris en charge :"
+            " « ::Q2::Une question bien trop longue pour tenir entière dans… »")
+    ]
+    assert [(n.line, n.reason) for n in result.approximated] == [
+        (7, "note partielle devenue tout ou rien : pourcentages Moodle ignorés (40 %, 30 %, 30 %) ;"
+            " comptées justes : « a », « b » et « c », seule combinaison qui rapporte les points :"
+            " « Lesquels ?{~%40%a ~%30%b ~%30%c ~%-100%d} »")
+    ]
+
+
+def test_a_question_needs_a_positive_weight_somewhere_however_small() -> None:
+    result = convert_gift("Aucune ?{~a ~b}\n\nNulle ?{~%0%a ~%-50%b}\n\nPetite ?{~%1%a ~b}\n", "x")
+    assert [(n.line, n.reason.split(" : ")[0]) for n in result.skipped] == [(1, "question sans bonne réponse"), (3, "question sans bonne réponse")]
+    assert "### Petite ?\n\n- [x] a\n- [ ] b\n" in result.markdown
+
+
+def test_true_false_feedback_neutral_weights_comments_and_text_formats() -> None:
+    gift = (
+        "  // un commentaire en retrait\n"
+        "Vrai ?{T#Faux, relisez.}\n\n"
+        "Faux ?{F#Non.#Oui.}\n\n"
+        "Une ?{=%100%a ~%0%b}\n\n"
+        "Deux ?{=a ~%-100%b}\n\n"
+        "::T::Rapport 1::2 ?{=a ~b}\n\n"
+        "[html]Balise ?{=a ~b}\n\n"
+        "Libre ?{bleu}\n\n"
+        "$CATEGORY: Rayons X\n"
+        "Fin ?{\n=a\n~b\n}\n"
+    )
+    result = convert_gift(gift, "x")
+    assert "### Vrai ?\n\n- (x) Vrai\n- ( ) Faux\n  Retour : Faux, relisez.\n" in result.markdown
+    assert "### Faux ?\n\n- ( ) Vrai\n  Retour : Non.\n- (x) Faux\n  Retour : Oui.\n" in result.markdown
+    assert "<!-- Titre Moodle : T -->\n### Rapport 1::2 ?\n" in result.markdown and "\n### Balise ?\n" in result.markdown
+    assert "\n## Rayons X\n\n::: quiz\n### Fin ?\n\n- (x) a\n- ( ) b\n" in result.markdown
+    assert "commentaire" not in result.markdown
+    # 100 % and 0 % score the same all or nothing; -100 % in a one-answer question does not.
+    assert [n.line for n in result.approximated] == [8]
+    assert [(n.line, n.reason.split(" : ")[0]) for n in result.skipped] == [(14, "question à réponse courte (saisie libre), type non pris en charge")]

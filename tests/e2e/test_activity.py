@@ -2,13 +2,14 @@
 
 The script counts seconds while the tab is visible and the learner interacted in the last two minutes,
 and reports them every 15 s; a hidden tab sends what is pending with ``sendBeacon`` and counts no more.
-The fake clock runs the page's timers without waiting; the server keeps real time, so it credits no
-more than the seconds that really passed, whatever the page claims.
+The page's clock is paused: only the test moves it (``run_for``), so every claim is exact. The server
+credits no more than the seconds that passed on its own clock, whatever the page claims; that clock is
+replaced by a stored one the test moves too, so what it credits is exact as well.
 """
 
 from __future__ import annotations
 
-import time
+from datetime import datetime, timedelta
 from urllib.parse import parse_qs
 
 import pytest
@@ -16,7 +17,9 @@ from playwright.sync_api import Page, Request
 from sqlmodel import func, select
 
 from elearn.db import session_scope
-from elearn.models import ActiveTime
+from elearn.learning import tracking
+from elearn.learning.tracking import as_utc
+from elearn.models import ActiveTime, ModuleProgress
 from tests.conftest import add_user
 from tests.e2e.test_learner_journey import log_in
 
@@ -24,6 +27,8 @@ pytestmark = pytest.mark.e2e
 
 SECTION = "/modules/premiers-pas/accueil"
 IDLE_LIMIT = 120  # seconds, as in activity.js
+#: The page's fake time: the tests move it, never the real clock.
+PAGE_TIME = datetime(2026, 11, 2, 9, 0)
 
 
 def claimed_seconds(request: Request) -> int:
@@ -49,7 +54,8 @@ def reader(page: Page, live_server):
     log_in(page, live_server, "chloe@exemple.fr")
     beats: list[Request] = []
     page.on("request", lambda request: beats.append(request) if request.url.endswith("/activite") else None)
-    page.clock.install()
+    page.clock.install(time=PAGE_TIME)
+    page.clock.pause_at(PAGE_TIME + timedelta(minutes=1))
     page.goto(live_server(SECTION))
     return page, beats, learner
 
@@ -68,7 +74,7 @@ def test_an_active_reader_reports_every_15_seconds(reader):
     page, beats, _learner = reader
     run_for(page, 60, interact_every=5)
     claims = [claimed_seconds(b) for b in beats]
-    assert len(claims) == 4 and all(14 <= claim <= 16 for claim in claims), claims
+    assert claims == [15, 15, 15, 15]
 
 
 def test_an_idle_reader_stops_counting_after_two_minutes(reader):
@@ -76,11 +82,11 @@ def test_an_idle_reader_stops_counting_after_two_minutes(reader):
     page.mouse.move(50, 50)
     run_for(page, 10 * 60, interact_every=None)  # ten minutes without touching anything
     total = sum(claimed_seconds(b) for b in beats)
-    assert IDLE_LIMIT - 15 <= total <= IDLE_LIMIT + 16, total
+    assert total == IDLE_LIMIT, [claimed_seconds(b) for b in beats]
     before = len(beats)
     page.mouse.move(60, 60)  # back: counting resumes
     run_for(page, 30, interact_every=5)
-    assert len(beats) > before and sum(claimed_seconds(b) for b in beats[before:]) >= 25
+    assert sum(claimed_seconds(b) for b in beats[before:]) == 30
 
 
 def test_a_hidden_tab_sends_what_is_pending_then_counts_nothing(reader):
@@ -94,22 +100,29 @@ def test_a_hidden_tab_sends_what_is_pending_then_counts_nothing(reader):
         }"""
     )
     page.wait_for_load_state("networkidle")
-    # Sent by sendBeacon on the way out: the seconds read before the tab was hidden (the fake clock also
-    # moves with real time, hence the margin).
+    # Sent by sendBeacon on the way out: the seconds read before the tab was hidden.
     [beacon] = beats
-    assert 10 <= claimed_seconds(beacon) <= 12 and "multipart/form-data" in beacon.headers["content-type"]
+    assert claimed_seconds(beacon) == 10 and "multipart/form-data" in beacon.headers["content-type"]
     run_for(page, 120, interact_every=5)  # hidden: mouse events or not, nothing counts
     assert len(beats) == 1
 
 
-def test_the_server_credits_no_more_than_real_time(reader, live_server):
+def test_the_server_credits_no_more_than_its_own_clock(reader, live_server, monkeypatch):
+    """The server's clock is the page-view time stored for the module, then moved by hand: exact credits."""
     page, beats, learner = reader
-    started = time.monotonic()
-    run_for(page, 90, interact_every=5)  # the page claims 90 s within a second or two of real time
-    claimed = sum(claimed_seconds(b) for b in beats)
-    elapsed = time.monotonic() - started
-    assert claimed >= 85
-    assert credited(live_server.app, learner.id) <= elapsed + 2  # the page was opened just before
+    with live_server.app.app_context(), session_scope() as session:
+        opened = as_utc(session.exec(select(ModuleProgress.started_at).where(ModuleProgress.user_id == learner.id)).one())
+    server_time = [opened]
+    monkeypatch.setattr(tracking, "utcnow", lambda: server_time[0])
+    run_for(page, 90, interact_every=5)  # the page claims 90 s while no time passes on the server
+    assert sum(claimed_seconds(b) for b in beats) == 90
+    assert credited(live_server.app, learner.id) == 0
+    server_time[0] = opened + timedelta(seconds=40)
+    run_for(page, 30, interact_every=5)  # 30 s more claimed; 40 s passed on the server since the page opened
+    assert sum(claimed_seconds(b) for b in beats) == 120
+    # The first heartbeat to count takes 15 s (no more than it claims, nor than the time since opening),
+    # the second comes at the same server instant and takes nothing.
+    assert credited(live_server.app, learner.id) == 15
 
 
 def test_reading_a_quiz_correction_counts_for_the_quiz_section(page: Page, live_server):
@@ -117,7 +130,8 @@ def test_reading_a_quiz_correction_counts_for_the_quiz_section(page: Page, live_
     log_in(page, live_server, "yanis@exemple.fr")
     beats: list[Request] = []
     page.on("request", lambda request: beats.append(request) if request.url.endswith("/activite") else None)
-    page.clock.install()
+    page.clock.install(time=PAGE_TIME)
+    page.clock.pause_at(PAGE_TIME + timedelta(minutes=1))
     page.goto(live_server("/modules/premiers-pas/verifier-ses-acquis"))
     page.get_by_label("D'un refus de soins discriminatoire").check()
     page.get_by_label("L'origine").check()
@@ -127,4 +141,4 @@ def test_reading_a_quiz_correction_counts_for_the_quiz_section(page: Page, live_
     run_for(page, 30, interact_every=5)
     assert len(beats) == 2
     assert all(b.post_data_json["section"] == "verifier-ses-acquis" for b in beats)
-    assert all(14 <= claimed_seconds(b) <= 16 for b in beats)
+    assert [claimed_seconds(b) for b in beats] == [15, 15]

@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from elearn.db import get_engine, session_scope
 from elearn.learning import tracking
-from elearn.models import ActiveTime, ModuleProgress, SectionProgress
+from elearn.models import ActiveTime, ActivityClock, ModuleProgress, SectionProgress
 from tests.conftest import open_module
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -107,6 +107,31 @@ def test_concurrent_heartbeats_never_exceed_wall_clock(app, learner):
     assert total(app, learner.id) == 30
 
 
+def test_a_heartbeat_that_read_the_clock_before_another_was_credited_gets_only_what_is_left(app, learner, monkeypatch):
+    """A forced interleaving of two tabs: A reads the learner's clock, B is credited in full, then A writes.
+
+    A must see that the clock moved (compare-and-swap) and credit what is left: nothing.
+    """
+    beat(app, learner.id, 15, T0)
+    at = T0 + timedelta(seconds=15)
+    real_get = Session.get
+    other_tab: list[int] = []
+
+    def get_then_let_the_other_tab_in(self, entity, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        found = real_get(self, entity, *args, **kwargs)
+        if entity is ActivityClock and not other_tab:
+            other_tab.append(0)
+            with Session(get_engine(app)) as other:
+                other_tab[0] = tracking.record_heartbeat(other, learner.id, "mod", "intro", 15, now=at)
+        return found
+
+    monkeypatch.setattr(Session, "get", get_then_let_the_other_tab_in)
+    with Session(get_engine(app)) as session:
+        first = tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=at)
+    assert (other_tab, first) == ([15], 0)
+    assert total(app, learner.id) == 30
+
+
 def test_visit_records_position_and_activity_without_time(app, learner):
     with app.app_context(), session_scope() as session:
         tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
@@ -168,6 +193,8 @@ def test_time_on_a_section_never_shown_marks_nothing(app, learner):
     with app.app_context(), session_scope() as session:
         assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", T0)
         assert session.exec(select(SectionProgress)).all() == []
+
+
 def test_heartbeats_after_the_first_credit_only_a_module_the_learner_opened(app, learner):
     assert beat(app, learner.id, 15, T0) == 15  # "mod" opened: the clock runs
     with app.app_context(), session_scope() as session:
@@ -186,3 +213,12 @@ def test_heartbeats_credit_nothing_while_a_prerequisite_is_not_completed(app, le
         session.add(progress)
         session.commit()
         assert tracking.record_heartbeat(session, learner.id, "next", "intro", 15, now=later, prerequisites=["mod"]) == 15
+
+
+def test_a_heartbeat_claiming_nothing_or_sent_as_the_module_opens_credits_nothing(app, learner):
+    open_module(app, learner.id, "mod", T0)
+    with app.app_context(), session_scope() as session:
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 0, now=T0 + timedelta(seconds=20)) == 0
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", -5, now=T0 + timedelta(seconds=20)) == 0
+        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=T0) == 0
+    assert total(app, learner.id) == 0

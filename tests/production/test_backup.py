@@ -15,7 +15,7 @@ import pytest
 from elearn import backup
 from elearn.certificates import signing
 from elearn.cli.backup import backup as backup_command
-from tests.conftest import add_user
+from tests.conftest import add_user, require_program
 
 
 def emails_in_backup(file: Path, database_url: str, request: pytest.FixtureRequest) -> list[str]:
@@ -79,8 +79,8 @@ def test_missing_pg_dump_is_explained(monkeypatch, tmp_path):
     assert not (tmp_path / "x.dump").exists()
 
 
-@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="pg_dump is not installed (make test installs it)")
 def test_pg_dump_failure_leaves_no_file(tmp_path):
+    require_program("pg_dump")
     with pytest.raises(backup.BackupError, match="pg_dump a échoué"):
         backup.backup_database("postgresql+psycopg://elearn:secret@127.0.0.1:1/nowhere", tmp_path / "x.dump")
     assert not (tmp_path / "x.dump").exists()

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from html import unescape
 
+import pytest
+
 from elearn.db import session_scope
 from elearn.reflection import answers
 from elearn.reflection.shared import shared_answers
+
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
 
 SLUG, RID = "atelier", "pratique-reflexion-1"
 SAVE = f"/reflexions/{SLUG}/{RID}"

@@ -12,6 +12,9 @@ from elearn.web.auth.routes import safe_next
 from elearn.web.setup import SECURITY_HEADERS
 from tests.conftest import FIXTURE_MODULES, PASSWORD, add_user, make_test_app
 
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
+
 TEMPLATES = Path(__file__).parents[2] / "elearn" / "templates"
 
 

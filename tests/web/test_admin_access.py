@@ -13,6 +13,9 @@ import pytest
 
 from elearn import create_app
 
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
+
 
 def admin_routes() -> list[tuple[str, str]]:
     """(method, url) for every method of every ``admin.*`` endpoint, with sample path arguments."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from sqlmodel import select
 
 from elearn import accounts
@@ -171,8 +173,10 @@ def test_sessions_survive_a_restart(tmp_path):
     assert other.get("/admin/users").status_code == 403  # recognised as the logged-in learner
 
 
+@pytest.mark.sqlite_only
 def test_healthz(app, client):
-    assert client.get("/healthz").status_code == 200
+    response = client.get("/healthz")
+    assert (response.status_code, response.mimetype, response.get_json()) == (200, "application/json", {"status": "ok", "database": "ok"})
 
 
 def test_healthz_reports_unreachable_database(tmp_path):
@@ -181,11 +185,33 @@ def test_healthz_reports_unreachable_database(tmp_path):
     from elearn.db import make_engine
 
     app.extensions["elearn.engine"] = make_engine("sqlite:////nonexistent/dir/db.sqlite3")
-    assert app.test_client().get("/healthz").status_code == 503
+    response = app.test_client().get("/healthz")
+    assert (response.status_code, response.get_json()) == (503, {"status": "error", "database": "unreachable"})
 
 
+@pytest.mark.sqlite_only
 def test_security_headers(client):
     headers = client.get("/login").headers
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "script-src" not in headers["Content-Security-Policy"] or "'unsafe-inline'" not in headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";") if part.strip())
+    # Scripts and styles from our own files only: a policy without script-src, or one that widens it, fails.
+    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+    assert directives["default-src"] == "'self'" and directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'" and directives["base-uri"] == "'self'"
+
+
+def test_passwords_use_the_production_argon2_parameters_and_older_hashes_are_upgraded(app, client, monkeypatch):
+    """The one test on the real parameters (the suite hashes with cheap ones, tests/conftest.py)."""
+    from tests.conftest import PRODUCTION_HASHER
+
+    production = "$argon2id$v=19$m=65536,t=3,p=4$"
+    user = add_user(app, "ancien@exemple.fr")  # hashed with the cheap parameters, as by an older release
+    assert user.password_hash.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    monkeypatch.setattr(accounts, "_hasher", PRODUCTION_HASHER)
+    assert accounts.hash_password(PASSWORD).startswith(production)
+    assert client.post("/login", data={"email": "ancien@exemple.fr", "password": PASSWORD}).status_code == 302
+    with app.app_context(), session_scope() as session:
+        upgraded = session.get(User, user.id).password_hash
+    assert upgraded.startswith(production) and accounts.verify_password(upgraded, PASSWORD)
+    assert not accounts.verify_password(upgraded, "mauvais mot de passe")

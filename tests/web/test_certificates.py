@@ -13,6 +13,9 @@ from elearn.security import ratelimit
 from tests.certificates.support import BASE_URL, certificate_app, complete_path, modules_with_example_values, modules_with_rule, obtain_certificate
 from tests.conftest import AuthActions, add_user
 
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def app(request, tmp_path, database_url):

@@ -14,6 +14,9 @@ from babel.messages.pofile import read_po
 from elearn import formatting
 from elearn.i18n import COOKIE_NAME
 
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
+
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "elearn" / "translations" / "en" / "LC_MESSAGES"
 ENGLISH = {"Accept-Language": "en-GB,en;q=0.9"}

@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from html import unescape
 
+import pytest
 from sqlmodel import select
 
 from elearn.db import session_scope
 from elearn.models import AuditEvent, Situation
+
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
 
 GOOD = {
     "what_happened": "Un cabinet dentaire a refusé un rendez-vous à une patiente bénéficiaire de la C2S.",

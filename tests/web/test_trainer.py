@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from sqlmodel import func, select
 
 from elearn.db import session_scope
 from elearn.models import ActiveTime, ModuleProgress, SectionProgress
 from elearn.models import Role
 from tests.conftest import FIXTURE_MODULES, add_user, make_test_app
+
+#: SQLite only: the database plays no part in what these tests check (tests/conftest.py).
+pytestmark = pytest.mark.sqlite_only
 
 
 def test_learners_cannot_open_the_trainer_area(client, auth, learner):
@@ -36,7 +40,8 @@ def test_preview_shows_answers_and_records_nothing(app, client, auth, trainer):
             assert session.exec(select(func.count()).select_from(model)).one() == 0
 
 
-def test_broken_module_keeps_last_good_version_and_shows_errors(tmp_path, auth):
+def test_broken_module_keeps_last_good_version_and_shows_errors(tmp_path):
+    """The module library is the subject, not the database: one run, on SQLite."""
     modules = tmp_path / "modules"
     shutil.copytree(FIXTURE_MODULES, modules)
     app = make_test_app(tmp_path, ELEARN_MODULES_DIR=str(modules))
