@@ -46,6 +46,8 @@ _HTML_TAG_RE = re.compile(r"(<[^<>]*>)")
 # Lines of a quiz block that mean structure: a question (###) or the block's end (:::).
 _STRUCTURE_LINE_RE = re.compile(r"^(###|:::)", re.MULTILINE)
 _FENCE_LINE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.MULTILINE)
+#: Where the answers of a "missing word" question stood; shown as « _____ », never escaped.
+_BLANK = "\ue008"
 
 UNSUPPORTED = {
     "short_answer": "question à réponse courte (saisie libre), type non pris en charge",
@@ -196,7 +198,7 @@ def as_markdown(text: str, text_format: str, *, one_line: bool = True) -> str:
     elif text_format == "html":
         text = "".join(part if _HTML_TAG_RE.fullmatch(part) else _escape_markdown(part) for part in _HTML_TAG_RE.split(text))
     if one_line:
-        return " ".join(text.split())
+        return " ".join(text.split()).replace(_BLANK, "_____")
     lines = [line.rstrip() for line in text.strip().split("\n")]
     text = _STRUCTURE_LINE_RE.sub(r" \1", "\n".join(lines))
     if len(_FENCE_LINE_RE.findall(text)) % 2:  # an unclosed code fence would swallow the rest of the module
@@ -229,7 +231,7 @@ def parse_question(line: int, chunk: str) -> GiftQuestion:
         raise _Unsupported("unbalanced")
     answers, _, after = rest.partition("}")
     question_format, stem = _with_format(stem.strip(), "moodle")
-    prompt = f"{stem.strip()} _____ {after.strip()}" if after.strip() else stem.strip()
+    prompt = f"{stem.strip()} {_BLANK} {after.strip()}" if after.strip() else stem.strip()
     answers, separator, general = answers.rpartition("####")
     if not separator:
         answers, general = general, ""
