@@ -13,7 +13,8 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from elearn.authoring.files import Files, files_hash
-from elearn.models import MediaFile, ModulePublication, User
+from elearn.models import AuditEvent, MediaFile, ModulePublication, User
+from elearn.models.authoring import PATH_SLUG
 
 MAX_MESSAGE = 300
 
@@ -88,6 +89,11 @@ def publish(
         author_name=author.name[:200],
     )
     session.add(publication)
+    # Every publication is in the audit trail too, with who published, which version and why.
+    session.add(AuditEvent(
+        actor_id=author.user_id, action="path.published" if slug == PATH_SLUG else "module.version_published",
+        target=f"module:{slug}", details={"version": publication.number, "message": message, "source": source},
+    ))
     session.commit()
     session.refresh(publication)
     return publication

@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "account.email_changed": N_("Adresse e-mail modifiée"),
     "account.password_changed": N_("Mot de passe modifié"),
     "module.published": N_("Module publié"),
+    "module.version_published": N_("Version de module publiée"),
+    "path.published": N_("Parcours publié"),
     "module.hidden": N_("Module masqué"),
     "module.visibility_changed": N_("Visibilité d'un module modifiée"),
     "xapi.lrs_configured": N_("LRS (xAPI) réglé"),
@@ -65,6 +67,7 @@ ACTION_FAMILIES = {
     "group.": N_("Tous les événements de groupe"),
     "certificate.": N_("Toutes les attestations"),
     "module.": N_("Toutes les publications de modules"),
+    "path.": N_("Toutes les publications du parcours"),
 }
 
 

@@ -103,3 +103,17 @@ def test_export_writes_exactly_the_published_modules_and_import_publishes_change
         changed, unchanged = import_folder(session, target, TRAINER, "Depuis git")
         assert (changed, unchanged) == (["suite"], ["premiers-pas"])
         assert latest(session, "suite").message == "Depuis git"
+
+
+def test_every_publication_is_in_the_audit_trail(app, modules_dir):
+    """An auditor reads who published which version of a module, and why (issue 23's trail)."""
+    from sqlmodel import select
+
+    from elearn.models import AuditEvent
+
+    _sync(app, modules_dir)
+    with session_scope(app) as session:
+        current = latest(session, "suite")
+        publish(session, "suite", current.entry, current.files, Author("Awa Formatrice", None), "Relecture", "editeur")
+        events = session.exec(select(AuditEvent).where(AuditEvent.action == "module.version_published")).all()
+        assert [(e.target, e.details["message"]) for e in events][-1] == ("module:suite", "Relecture")
