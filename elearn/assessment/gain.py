@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from elearn.assessment.attempts import Kind
 from elearn.assessment.bank import QuestionBank
-from elearn.models import AssessmentAttempt, User
+from elearn.models import AssessmentAttempt, TrainingGroup, User
 from elearn.reporting.catalog import Catalog
 from elearn.reporting.conditions import learner_conditions
 from elearn.reporting.filters import ReportFilters
@@ -37,6 +37,8 @@ class LearnerGain:
     full_name: str
     email: str
     profession: str
+    #: The learner's training group, for the exports' « Groupe » column (empty without one).
+    group: str = ""
     before: float | None = None
     before_at: datetime | None = None
     after: float | None = None
@@ -54,8 +56,8 @@ class LearnerGain:
 
 
 def _fill(gains: dict[int, LearnerGain], row: Sequence) -> None:
-    user_id, name, email, profession, kind, number, percent, passed, at, outcome = row
-    learner = gains.setdefault(user_id, LearnerGain(user_id, name, email, profession or ""))
+    user_id, name, email, profession, group, kind, number, percent, passed, at, outcome = row
+    learner = gains.setdefault(user_id, LearnerGain(user_id, name, email, profession or "", group or ""))
     if kind == Kind.POSITIONING.value:
         if learner.before is None:
             learner.before, learner.before_at, learner.before_outcome = percent, at, outcome or {}
@@ -71,11 +73,12 @@ def learner_gains(session: Session, filters: ReportFilters, catalog: Catalog, us
     attempt = AssessmentAttempt
     statement = (
         select(
-            col(User.id), col(User.full_name), col(User.email), col(User.profession), col(attempt.kind),
+            col(User.id), col(User.full_name), col(User.email), col(User.profession), col(TrainingGroup.name), col(attempt.kind),
             col(attempt.attempt_number), col(attempt.percent), col(attempt.passed), col(attempt.submitted_at),
             col(attempt.outcome),
         )
         .join(User, col(User.id) == col(attempt.user_id))
+        .outerjoin(TrainingGroup, col(TrainingGroup.id) == col(User.group_id))
         .where(col(attempt.submitted_at).is_not(None))
         .where(*(learner_conditions(filters, catalog) if user_id is None else [col(User.id) == user_id]))
         .order_by(col(User.full_name), col(User.id), col(attempt.attempt_number))

@@ -10,9 +10,12 @@ metadata, trailing payload or polyglot content from the upload survives.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from io import BytesIO
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 from elearn.i18n import _
 
@@ -42,6 +45,25 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
+#: Uploads decoded one at a time while the flag is lowered (several threads may serve requests).
+_DECODING = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow refusing truncated files while the upload is decoded.
+
+    WeasyPrint, once imported (a worker's first certificate PDF), sets Pillow's process-wide
+    ``LOAD_TRUNCATED_IMAGES``, which would let a damaged upload through as a half-grey picture.
+    """
+    with _DECODING:
+        previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def checked_png(content: bytes) -> bytes:
     """The upload as a clean PNG, or :class:`ImageRejected` with the reason."""
     if not content:
@@ -54,7 +76,7 @@ def checked_png(content: bytes) -> bytes:
     if kind is None:
         raise ImageRejected(_("Ce fichier n'est pas une image PNG ou JPEG."))
     try:
-        with Image.open(BytesIO(content), formats=[kind]) as image:
+        with _strict_decoding(), Image.open(BytesIO(content), formats=[kind]) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ImageRejected(_("L'image est trop grande (4 000 × 4 000 pixels au plus)."))
             image.load()

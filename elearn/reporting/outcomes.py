@@ -39,6 +39,6 @@ def knowledge_rows(session: Session, filters: ReportFilters, catalog: Catalog) -
     """One row per learner who took an assessment, in :data:`KNOWLEDGE_COLUMNS` order."""
     for g in learner_gains(session, filters, catalog):
         yield (
-            g.user_id, g.full_name, g.email, g.profession, g.before, g.before_at, g.after, g.after_at, g.gain,
+            g.user_id, g.full_name, g.email, g.profession, g.group, g.before, g.before_at, g.after, g.after_at, g.gain,
             g.final_attempts, final_result(g.passed, g.final_attempts),
         )

@@ -295,10 +295,11 @@ def attempt_key(user_id: int, slug: str, quiz_id: str, number: int) -> str:
     return f"attempt/{user_id}/{slug}/{quiz_id}/{number}"
 
 
-def _learners(statement: Any, user_id: Any, filters: ReportFilters, ctx: StatementContext, slug: Any) -> Any:
-    """Learners matching ``filters``, in modules that are for them (:mod:`elearn.visibility`)."""
+def _learners(statement: Any, user_id: Any, filters: ReportFilters, ctx: StatementContext, slug: Any = None) -> Any:
+    """Learners matching ``filters``; with ``slug`` (a module column), in modules that are for them
+    (:mod:`elearn.visibility`). The path's assessments are not a module: every learner may take them."""
     statement = statement.join(User, col(User.id) == user_id).where(*learner_conditions(filters, ctx.catalog))
-    return statement.where(*ctx.visibility.conditions(slug, col(User.group_id)))
+    return statement if slug is None else statement.where(*ctx.visibility.conditions(slug, col(User.group_id)))
 
 
 def _actor_columns(ctx: StatementContext) -> tuple[Any, Any, Any]:
@@ -378,8 +379,8 @@ def scored_statements(session: Session, filters: ReportFilters, ctx: StatementCo
             result += f', "success": {"true" if passed else "false"}'
         if maximum and maximum > 0:
             result += f', "score": {score(float(points), float(maximum))}'
-        yield _statement(ctx.statement_id(f"scored/{user_id}/{kind}/{number}"), ctx.actor(user_id, name, email),
-                         ctx.assessment_shape(kind), result + "}", at)
+        yield statement_text(ctx.statement_id(f"scored/{user_id}/{kind}/{number}"), ctx.actor(user_id, name, email),
+                             ctx.assessment_shape(kind), result + "}", at)
 
 
 def statements(session: Session, filters: ReportFilters, ctx: StatementContext) -> Iterator[str]:

@@ -110,7 +110,8 @@ def test_an_earlier_attempts_form_cannot_be_replayed_into_the_next_one(app, clie
     complete_path(app, logged_in.id)
     html, url = _open(client)
     old_form = _form(html)
-    client.post(url, data={**old_form, **{k: "2" for k in old_form if k != "jeton"}})  # attempt 1, closed
+    # Attempt 1 closed, failed for sure (answering at random could pass it: then no attempt 2 would open).
+    client.post(url, data=_right_answers(app, logged_in.id, 1, right=False))
     _open(client)  # attempt 2 is open
     second_url = url.replace("/tentative/1", "/tentative/2")
     replay = client.post(second_url, data=old_form, follow_redirects=True)  # attempt 1's token on attempt 2

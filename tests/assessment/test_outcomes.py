@@ -80,10 +80,12 @@ def test_a_trainer_sees_their_group_gain_and_the_per_question_table_only(app, cl
 def test_the_administrator_exports_the_gain_with_the_filters(app, client, auth, group_world):
     auth.login("admin@exemple.fr")
     data = client.get("/admin/exports/knowledge.csv-fr?group=Atelier+Lyon").data.decode("utf-8-sig")
-    rows = list(csv.DictReader(io.StringIO(data), delimiter=";"))
+    assert data.startswith("# ")  # CSV-FR opens with a comment line naming the organisation (issue 23)
+    rows = list(csv.DictReader(io.StringIO(data.split("\n", 1)[1]), delimiter=";"))
+    assert rows[0]["Groupe"] == "Atelier Lyon"
     assert [(r["Nom"], r["Avant : test de positionnement (%)"], r["Après : évaluation finale (%)"], r["Progression (points)"],
              r["Évaluation finale"]) for r in rows] == [("Léa Fontaine", "33,33", "100", "66,67", "réussie")]
-    assert client.get("/admin/exports/knowledge.csv-fr?group=Atelier+Nantes").data.decode("utf-8-sig").count("\n") == 1
+    assert client.get("/admin/exports/knowledge.csv-fr?group=Atelier+Nantes").data.decode("utf-8-sig").count("\n") == 2  # comment, header
     statements = json.loads(client.get("/admin/exports/knowledge.xapi").data)
     assert [s["verb"]["id"] for s in statements] == ["http://adlnet.gov/expapi/verbs/scored"] * 2
     final = next(s for s in statements if s["object"]["id"].endswith("/evaluation/finale"))

@@ -141,7 +141,9 @@ def test_positioning_modules_final_gain_survey_then_trainer_and_administrator(pa
     card = admin.get_by_role("region", name="Acquis avant-après")
     with admin.expect_download() as download:
         card.get_by_role("link", name="CSV (tableur français)").click()
-    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig")), delimiter=";"))
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert exported.startswith("# ")  # the comment line naming the organisation, then the table
+    rows = list(csv.DictReader(io.StringIO(exported.split("\n", 1)[1]), delimiter=";"))
     assert [(r["Nom"], r["Avant : test de positionnement (%)"], r["Après : évaluation finale (%)"]) for r in rows] == [
         ("Léa Fontaine", "0", "100")]
     with admin.expect_download() as download:

@@ -62,3 +62,14 @@ def test_nothing_appended_to_the_upload_survives():
 def test_wide_images_are_scaled_down():
     with Image.open(BytesIO(checked_png(picture("PNG", (2400, 600))))) as image:
         assert image.size == (1200, 300)
+
+
+def test_a_damaged_image_is_refused_even_after_weasyprint_loosened_pillow():
+    """WeasyPrint, imported for certificates, sets Pillow to accept truncated files for the whole process."""
+    from PIL import ImageFile
+
+    import weasyprint  # noqa: F401 - its import is what loosens Pillow
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    assert rejected(picture("PNG")[:60]).startswith("Cette image est illisible ou endommagée")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # left as WeasyPrint wants it

@@ -84,8 +84,9 @@ def test_finished_learner_below_the_minimum_is_told_the_reading_time_left(app, c
     for url in ("/modules", "/progression", "/attestation"):
         page = client.get(url).get_data(as_text=True)
         assert "il vous reste environ 27 min de lecture active" in page, url
-        assert "environ 7 min dans le module «&nbsp;Agir et orienter&nbsp;»" in page, url
-        assert "Obtenir mon attestation (PDF)" not in page, url
+        assert "Obtenir mon attestation" not in page.split("<main", 1)[1], url
+        if url != "/modules":  # the catalog folds the certificate box to one line: the total only
+            assert "environ 7 min dans le module «&nbsp;Agir et orienter&nbsp;»" in page, url
     refused = client.post("/attestation", follow_redirects=True).get_data(as_text=True)
     assert "il reste environ 27 min de lecture active" in refused and stored(app) == []
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from elearn.db import get_engine, session_scope
 from elearn.models import AuditEvent, OrganisationProfile
-from tests.certificates.support import certificate_app, complete_path, modules_with_example_values
+from tests.certificates.support import certificate_app, complete_path, modules_with_example_values, obtain_certificate
 from tests.organisation.test_images import SVG, picture
 
 DEMO = "Document de démonstration — organisation non renseignée"
@@ -43,8 +43,8 @@ def obtain_pdf_text(app, client, auth, learner) -> tuple[str, str]:
     """The learner finishes and obtains their certificate: its code and its PDF's text."""
     complete_path(app, learner.id)
     auth.login(learner.email)
-    location = client.post("/attestation").headers["Location"]
-    code = re.fullmatch(r"/attestation/(.+)\.pdf", location).group(1)
+    code = obtain_certificate(client)
+    location = f"/attestation/{code}.pdf"
     pdf = PdfReader(io.BytesIO(client.get(location).data))
     auth.logout()
     return code, " ".join(page.extract_text() for page in pdf.pages)
