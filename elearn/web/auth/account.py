@@ -88,22 +88,25 @@ def change_password():
     return redirect(url_for("auth.account"))
 
 
+def _confirm_action(limit: ratelimit.Limit) -> None:
+    """A one-button action of « Mon compte »: its form checked, then counted against ``limit``."""
+    if not AccountActionForm().validate_on_submit():  # CSRFProtect refuses a missing token before this
+        abort(400)
+    ratelimit.enforce(limit, _subject())
+
+
 @bp.route("/compte/donnees", methods=["POST"])
 @login_required
 def download_data():
     """« Mes données »: the same file an administrator can produce, recorded as downloaded by the person."""
-    if not AccountActionForm().validate_on_submit():  # CSRFProtect refuses a missing token before this
-        abort(400)
-    ratelimit.enforce(ratelimit.DATA_DOWNLOADS_PER_ACCOUNT, _subject())
+    _confirm_action(ratelimit.DATA_DOWNLOADS_PER_ACCOUNT)
     return personal_data_download(current_user, actor=current_user)
 
 
 @bp.route("/compte/effacement", methods=["POST"])
 @login_required
 def request_erasure():
-    if not AccountActionForm().validate_on_submit():  # CSRFProtect refuses a missing token before this
-        abort(400)
-    ratelimit.enforce(ratelimit.ACCOUNT_CHANGES_PER_ACCOUNT, _subject())
+    _confirm_action(ratelimit.ACCOUNT_CHANGES_PER_ACCOUNT)
     if privacy.request_erasure(get_session(), current_user):
         flash(_("Votre demande d'effacement est transmise aux administrateurs, qui vous répondront."), "success")
     else:
@@ -115,9 +118,7 @@ def request_erasure():
 @login_required
 def log_out_everywhere():
     """« Se déconnecter de tous mes appareils »: every session of the account ends, this one included."""
-    if not AccountActionForm().validate_on_submit():  # CSRFProtect refuses a missing token before this
-        abort(400)
-    ratelimit.enforce(ratelimit.ACCOUNT_CHANGES_PER_ACCOUNT, _subject())
+    _confirm_action(ratelimit.ACCOUNT_CHANGES_PER_ACCOUNT)
     accounts.end_every_session(get_session(), current_user)
     end_session_here()
     flash(_("Vous êtes déconnecté·e de tous vos appareils, y compris celui-ci."), "info")
