@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Error, Page
 from werkzeug.serving import make_server
 
 from elearn.models import Role
@@ -127,8 +127,21 @@ def pages(world: World) -> list[tuple[str, str]]:
 
 
 def audit(page: Page) -> str:
-    """axe's report of WCAG 2.1 A/AA violations, empty when there are none."""
-    results = Axe().run(page, options=WCAG_AA)
+    """axe's report of WCAG 2.1 A/AA violations, empty when there are none.
+
+    A click that leads to a new page returns before that page has loaded; axe run in between
+    finds no document (or has its context destroyed). Wait for the page to load, and run again
+    when the navigation raced the audit.
+    """
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page, options=WCAG_AA)
+            break
+        except Error as error:
+            navigating = "documentElement" in str(error) or "context was destroyed" in str(error)
+            if not navigating or attempt == 2:
+                raise
     return results.generate_report() if results.violations_count else ""
 
 

@@ -70,8 +70,10 @@ def test_positioning_modules_final_gain_survey_then_trainer_and_administrator(pa
     # Before: the positioning test, offered on the catalog, never a condition.
     log_in(page, live_server, "lea@exemple.fr")
     page.get_by_role("link", name="Passer le test de positionnement").click()
+    expect(page.get_by_role("button", name="Commencer")).to_be_visible()
     check(page, "positionnement-accueil")
     page.get_by_role("button", name="Commencer").click()
+    expect(page.get_by_role("button", name="Valider mes réponses")).to_be_visible()
     check(page, "positionnement-tentative")
     answer_all(page, "Faux")
     expect(page.get_by_role("status")).to_contain_text("Votre point de départ est enregistré")
@@ -91,6 +93,7 @@ def test_positioning_modules_final_gain_survey_then_trainer_and_administrator(pa
     page.goto(live_server("/modules"))
     check(page, "catalogue-finale-ouverte")
     page.get_by_role("link", name="Passer l'évaluation finale").click()
+    expect(page.get_by_role("button", name="Commencer")).to_be_visible()
     check(page, "finale-accueil")
     page.get_by_role("button", name="Commencer").click()
     answer_all(page, "Faux")
@@ -99,6 +102,7 @@ def test_positioning_modules_final_gain_survey_then_trainer_and_administrator(pa
     expect(page.get_by_text("bonne réponse", exact=True)).to_have_count(0)
     check(page, "finale-echec")
     page.get_by_role("button", name="Commencer la tentative n° 2").click()
+    expect(page.get_by_role("button", name="Valider mes réponses")).to_be_visible()
     check(page, "finale-tentative")
     answer_all(page, "Juste")
     expect(page.get_by_role("status")).to_contain_text("Réussie")
@@ -109,6 +113,7 @@ def test_positioning_modules_final_gain_survey_then_trainer_and_administrator(pa
 
     # Satisfaction « à chaud ».
     page.get_by_role("link", name="Répondre au questionnaire").click()
+    expect(page.get_by_role("button", name="Envoyer mes réponses")).to_be_visible()
     check(page, "questionnaire-chaud")
     for fieldset in page.locator("fieldset.likert").all():
         fieldset.get_by_label("Plutôt d'accord").check()
