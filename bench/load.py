@@ -43,10 +43,12 @@ class Figures:
         return 1000 * statistics.quantiles(self.latencies, n=100, method="inclusive")[round(share * 100) - 1]
 
 
-async def open_clients(count: int) -> list[aiohttp.ClientSession]:
-    """Client sessions whose cookie jars accept cookies from 127.0.0.1 (``unsafe``: an IP address)."""
+async def open_clients(count: int, *, cookies: bool = True) -> list[aiohttp.ClientSession]:
+    """Client sessions whose cookie jars accept cookies from 127.0.0.1 (``unsafe``: an IP address);
+    ``cookies=False``: no jar, for scenarios that send each request as a learner of a :class:`Pool`."""
     timeout = aiohttp.ClientTimeout(total=60)
-    return [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True), timeout=timeout) for _ in range(count)]
+    return [aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True) if cookies else aiohttp.DummyCookieJar(),
+                                  timeout=timeout) for _ in range(count)]
 
 
 async def close_clients(clients: list[aiohttp.ClientSession]) -> None:
@@ -109,5 +111,64 @@ def submit_quiz(url: str, answers: dict[str, list[str]], clients: int) -> Scenar
         if created:
             next_number[index] += 1
         return created
+
+    return scenario
+
+
+@dataclass
+class Pool:
+    """Logged-in learners' cookies, for scenarios whose requests must come from many learners."""
+
+    cookies: list[str]
+    #: Heartbeats answered with some seconds credited (the path a real heartbeat takes), and with none.
+    credited: int = 0
+    not_credited: int = 0
+
+
+async def log_in_pool(clients: list[aiohttp.ClientSession], base_url: str, emails: list[str], password: str,
+                      opened: str) -> Pool:
+    """Log every learner in (each client takes its share) and open ``opened`` as them, as a reader
+    does before its first heartbeat; their session cookies, in the order of ``emails``."""
+    cookies: list[str] = [""] * len(emails)
+
+    async def share(index: int) -> None:
+        for number in range(index, len(emails), len(clients)):
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as learner:
+                form = {"email": emails[number], "password": password}
+                async with learner.post(f"{base_url}/login", data=form, allow_redirects=False) as response:
+                    if response.status != 302:
+                        raise RuntimeError(f"log-in of {emails[number]} answered {response.status}")
+                async with learner.get(base_url + opened, allow_redirects=False) as response:
+                    if response.status != 200:
+                        raise RuntimeError(f"{opened} answered {response.status} to {emails[number]}")
+                cookies[number] = "; ".join(f"{morsel.key}={morsel.value}" for morsel in learner.cookie_jar)
+
+    await asyncio.gather(*(share(index) for index in range(len(clients))))
+    return Pool(cookies)
+
+
+def heartbeat(url: str, module: str, section: str, pool: Pool, clients: int) -> Scenario:
+    """POST a 15-second heartbeat as the next learner of the client's share of ``pool``.
+
+    Each learner's clock credits at most the time since its previous heartbeat, so the pool must be
+    large enough for every learner to be back after a second or more: the pool counts how many
+    heartbeats credited time, which the table shows (a heartbeat crediting nothing is cheaper)."""
+    shares = [pool.cookies[index::clients] for index in range(clients)]
+    turn = [0] * clients
+    payload = {"module": module, "section": section, "seconds": 15}
+
+    async def scenario(client: aiohttp.ClientSession, index: int) -> bool:
+        share = shares[index]
+        cookie = share[turn[index] % len(share)]
+        turn[index] += 1
+        async with client.post(url, json=payload, headers={"Cookie": cookie}, allow_redirects=False) as response:
+            body = await response.json() if response.status == 200 else None
+        if body is None:
+            return False
+        if body.get("credited"):
+            pool.credited += 1
+        else:
+            pool.not_credited += 1
+        return True
 
     return scenario

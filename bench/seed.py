@@ -32,6 +32,8 @@ BATCH = 5_000
 START = datetime(2026, 2, 2, 9, 0, tzinfo=UTC)
 #: The capacity ramp's learners (bench/capacity.py): ids after the bulk ones.
 FIRST_CAPACITY_ID = 200_000
+#: The heartbeat scenario's pool of learners (bench/load.py): ids after the capacity ones.
+FIRST_HEARTBEAT_ID = 300_000
 #: Argon2 parameters of the capacity learners' passwords, which the benchmark's app then uses too
 #: (bench/apps.py): ten thousand log-ins must not each cost a production hash during the ramp.
 CHEAP_HASH = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
@@ -157,19 +159,20 @@ def _quiz() -> str:
     return "::: quiz Quiz de fin de module\n" + question * 5 + ":::\n"
 
 
-def seed_capacity_learners(config: dict[str, object], count: int) -> tuple[list[str], str]:
-    """``count`` learners for the capacity ramp, who completed the first module; their e-mails and the
-    module they go on to (the second one, which has quizzes)."""
+def seed_capacity_learners(config: dict[str, object], count: int, first_id: int = FIRST_CAPACITY_ID) -> tuple[list[str], str]:
+    """``count`` learners for the capacity ramp (or the heartbeat scenario's pool, from ``first_id``),
+    who completed the first module; their e-mails and the module they go on to (the second one, which
+    has quizzes)."""
     app = create_app(config)
     migrate.upgrade(get_engine(app))
     with app.app_context():
         first, second = get_library().modules()[:2]
         password_hash = PasswordHasher(**CHEAP_HASH).hash(PASSWORD)
         engine = get_engine()
-        for start in range(FIRST_CAPACITY_ID, FIRST_CAPACITY_ID + count, BATCH):
-            ids = range(start, min(start + BATCH, FIRST_CAPACITY_ID + count))
+        for start in range(first_id, first_id + count, BATCH):
+            ids = range(start, min(start + BATCH, first_id + count))
             with engine.begin() as connection:
                 connection.execute(insert(UserTable), [{**_user_row(n), "email": f"lecteur{n}@exemple.fr", "password_hash": password_hash} for n in ids])
                 connection.execute(insert(ModuleProgress), [_progress_row(n, first.slug, first.content_hash, 0) for n in ids])
     get_engine(app).dispose()
-    return [f"lecteur{n}@exemple.fr" for n in range(FIRST_CAPACITY_ID, FIRST_CAPACITY_ID + count)], second.slug
+    return [f"lecteur{n}@exemple.fr" for n in range(first_id, first_id + count)], second.slug
