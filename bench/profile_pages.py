@@ -27,18 +27,24 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from flask_login import login_required
+
+from bench.apps import EMPTY_LOGGED_IN_PAGE
 from bench.run import MEDIA_DIR, MODULES_DIR, database
 from bench.seed import PASSWORD, Target, bench_config, seed
 from elearn import create_app
 from elearn.db import get_engine
+from elearn.models.base import utcnow
 
-SCENARIOS = ("section", "catalog", "quiz")
+SCENARIOS = ("section", "catalog", "quiz", "heartbeat", "empty")
 
 
 @dataclass
@@ -99,7 +105,20 @@ def scenarios(client: FlaskClient, target: Target) -> dict[str, Callable[[], Non
         assert sent.status_code == 302 and sent.headers["Location"].endswith(f"/tentative/{attempt[0]}")
         attempt[0] += 1
 
-    return {"section": section, "catalog": catalog, "quiz": quiz}
+    clock = [utcnow()]
+
+    def heartbeat() -> None:
+        # A clock that moves 15 s per heartbeat, so that each one credits time as a real one does.
+        clock[0] += timedelta(seconds=15)
+        with patch("elearn.learning.tracking.utcnow", lambda: clock[0]):
+            sent = client.post("/activite", json={"module": target.module, "section": target.section, "seconds": 15})
+        assert sent.status_code == 200 and sent.get_json()["credited"] == 15, sent.get_data(as_text=True)
+
+    def empty() -> None:
+        assert client.get(EMPTY_LOGGED_IN_PAGE).status_code == 200
+
+    client.get(section_url)  # the module is opened before its first heartbeat
+    return {"section": section, "catalog": catalog, "quiz": quiz, "heartbeat": heartbeat, "empty": empty}
 
 
 def measure(name: str, request: Callable[[], None], counter: SqlCounter, count: int) -> Result:
@@ -149,6 +168,7 @@ def seeded_app(kind: str, clients: int) -> Iterator[tuple[Flask, Target]]:
         config = bench_config(folder / "instance", url, MODULES_DIR, MEDIA_DIR)
         target = seed(config, clients)
         app = create_app(config)
+        app.add_url_rule(EMPTY_LOGGED_IN_PAGE, "bench_empty_logged_in", login_required(lambda: "bonjour"))
         try:
             yield app, target
         finally:

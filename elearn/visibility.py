@@ -88,16 +88,17 @@ class VisibilityRules:
         return clauses
 
 
+#: Built once, run through the session's connection (SQLAlchemy Core): every learner request reads it.
+_AUDIENCES = select(ModuleVisibility.slug, ModuleVisibility.mode, ModuleVisibilityGroup.group_id).outerjoin(
+    ModuleVisibilityGroup, ModuleVisibilityGroup.slug == ModuleVisibility.slug  # type: ignore[arg-type]
+)
+
+
 def visibility_rules(session: Session) -> VisibilityRules:
     """Every module's audience, in one query (a learner's every page reads it)."""
     modes: dict[str, str] = {}
     groups: dict[str, set[int]] = {}
-    rows = session.exec(
-        select(ModuleVisibility.slug, ModuleVisibility.mode, ModuleVisibilityGroup.group_id).outerjoin(
-            ModuleVisibilityGroup, ModuleVisibilityGroup.slug == ModuleVisibility.slug  # type: ignore[arg-type]
-        )
-    )
-    for slug, mode, group_id in rows:
+    for slug, mode, group_id in session.connection().execute(_AUDIENCES):
         modes[slug] = mode
         if group_id is not None:
             groups.setdefault(slug, set()).add(group_id)

@@ -23,15 +23,16 @@ it cannot be had faster than real time either.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, exists, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from elearn.formatting import local
-from elearn.learning.upsert import upsert
+from elearn.learning.upsert import add_or_insert, upsert
 from elearn.models import ActiveTime, ActivityClock, ModuleProgress, SectionProgress
 from elearn.models.base import utcnow
 from elearn.xapi import record as xapi
@@ -57,7 +58,7 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def _touch_activity(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, seconds: int) -> None:
-    upsert(
+    add_or_insert(
         session,
         ActiveTime.__table__,  # type: ignore[attr-defined]
         {
@@ -69,8 +70,9 @@ def _touch_activity(session: Session, user_id: int, module_slug: str, section_id
             "first_activity_at": now,
             "last_activity_at": now,
         },
-        ["user_id", "module_slug", "section_id", "day"],
-        {"seconds": ActiveTime.__table__.c.seconds + seconds, "last_activity_at": now},  # type: ignore[attr-defined]
+        ("user_id", "module_slug", "section_id", "day"),
+        added=("seconds",),
+        replaced=("last_activity_at",),
     )
 
 
@@ -159,24 +161,50 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     session.commit()
 
 
-def _opened_at(session: Session, user_id: int, module_slug: str, prerequisites: Sequence[str]) -> datetime | None:
-    """When the learner opened the module, if they did and may still open it, else None.
+_PROGRESS = ModuleProgress.__table__.c  # type: ignore[attr-defined]
+_CLOCK = ActivityClock.__table__.c  # type: ignore[attr-defined]
+_SECTIONS = SectionProgress.__table__.c  # type: ignore[attr-defined]
 
-    One query reads the module's progress row and those of its ``prerequisites``: a module never opened,
-    or locked because a prerequisite is not completed, earns no time, whatever the browser says.
-    """
-    rows = session.exec(
-        select(ModuleProgress.module_slug, ModuleProgress.started_at, ModuleProgress.completed_at).where(
-            ModuleProgress.user_id == user_id,
-            ModuleProgress.module_slug.in_([module_slug, *prerequisites]),  # type: ignore[attr-defined]
-        )
-    ).all()
-    found = {slug: (started_at, completed_at) for slug, started_at, completed_at in rows}
+#: A heartbeat's one read, built once (SQLAlchemy Core: the hot path of the busiest endpoint): the
+#: progress rows of the module and its prerequisites, with the learner's clock and whether the section
+#: is still unread alongside.
+_HEARTBEAT_STATE = select(  # type: ignore[call-overload]
+    _PROGRESS.module_slug,
+    _PROGRESS.started_at,
+    _PROGRESS.completed_at,
+    select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id")).scalar_subquery(),
+    exists().where(
+        _SECTIONS.user_id == bindparam("user_id"),
+        _SECTIONS.module_slug == bindparam("module_slug"),
+        _SECTIONS.section_id == bindparam("section_id"),
+        _SECTIONS.read_at.is_(None),
+    ),
+).where(_PROGRESS.user_id == bindparam("user_id"), _PROGRESS.module_slug.in_(bindparam("slugs", expanding=True)))
+_CLOCK_OF = select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id"))
+_MOVE_CLOCK = (
+    update(ActivityClock.__table__)  # type: ignore[attr-defined]
+    .where(_CLOCK.user_id == bindparam("learner"), _CLOCK.credited_until == bindparam("read"))
+    .values(credited_until=bindparam("now"))
+)
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """What a heartbeat did: the seconds credited, and whether they made the section read."""
+
+    credited: int = 0
+    read: bool = False
+
+
+def _opening(rows: Sequence[Any], module_slug: str, prerequisites: Sequence[str]) -> datetime | None:
+    """When the learner opened the module, if they did and may still open it, else None: a module never
+    opened, or locked because a prerequisite is not completed, earns no time, whatever the browser says."""
+    found = {row.module_slug: row for row in rows}
     if module_slug not in found:
         return None
-    if any(found.get(slug, (None, None))[1] is None for slug in prerequisites if slug != module_slug):
+    if any(slug not in found or found[slug].completed_at is None for slug in prerequisites if slug != module_slug):
         return None
-    return as_utc(found[module_slug][0])
+    return as_utc(found[module_slug].started_at)
 
 
 def _first_credit(opened_at: datetime, claimed: int, now: datetime) -> int:
@@ -186,47 +214,40 @@ def _first_credit(opened_at: datetime, claimed: int, now: datetime) -> int:
     return max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
 
 
-def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed: int, now: datetime) -> int:
-    """Move the learner's clock forward and return the seconds that may be credited.
+def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed: int, now: datetime,
+                   credited_until: datetime | None) -> int:
+    """Move the learner's clock forward from ``credited_until`` (as read; None: no clock yet) and return
+    the seconds that may be credited.
 
     A compare-and-swap update (``WHERE credited_until = <value read>``) makes concurrent heartbeats of
     the same learner serialise correctly on any database: the loser re-reads and gets what is left.
     """
     for _ in range(5):
-        clock = session.get(ActivityClock, user_id, populate_existing=True)
-        if clock is None:
+        if credited_until is None:
             credit = _first_credit(opened_at, claimed, now)
             if credit == 0:
                 return 0
-            session.add(ActivityClock(user_id=user_id, credited_until=now))
             try:
-                session.flush()
+                session.connection().execute(insert(ActivityClock.__table__), {"user_id": user_id, "credited_until": now})  # type: ignore[attr-defined]
             except IntegrityError:  # another request created it first: retry with it (an outage propagates)
-                session.rollback()
+                session.rollback()  # nothing was written before: the heartbeat's read comes first
+                credited_until = session.connection().execute(_CLOCK_OF, {"user_id": user_id}).scalar()
                 continue
             return credit
-        previous = as_utc(clock.credited_until)
-        elapsed = int((now - previous).total_seconds())
+        elapsed = int((now - as_utc(credited_until)).total_seconds())
         credit = max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
         if credit == 0:
             return 0
-        result = session.exec(  # type: ignore[call-overload]
-            update(ActivityClock)
-            .where(ActivityClock.user_id == user_id, ActivityClock.credited_until == clock.credited_until)
-            .values(credited_until=now)
-        )
-        if result.rowcount == 1:
+        moved = session.connection().execute(_MOVE_CLOCK, {"learner": user_id, "read": credited_until, "now": now})
+        if moved.rowcount == 1:
             return credit
-        session.expire_all()
+        credited_until = session.connection().execute(_CLOCK_OF, {"user_id": user_id}).scalar()
     return 0
 
 
-def mark_read_after_active_time(
-    session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, threshold: int = READ_AFTER_ACTIVE_SECONDS
-) -> bool:
-    """Mark the section read (the first time only) once the learner's active time on it, all days together,
-    reaches ``threshold`` seconds; True when it did (and committed). One statement, sent after a heartbeat
-    that credited time to the section."""
+def _mark_read_if_due(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, threshold: int) -> bool:
+    """One statement, in the caller's transaction: the section's row gets ``read_at`` when still unread
+    and its active time (all days together) reaches ``threshold`` seconds."""
     spent = (
         select(func.coalesce(func.sum(ActiveTime.seconds), 0))
         .where(ActiveTime.user_id == user_id, ActiveTime.module_slug == module_slug, ActiveTime.section_id == section_id)
@@ -243,11 +264,10 @@ def mark_read_after_active_time(
         )
         .values(read_at=now)
     )
-    session.commit()
     return result.rowcount == 1
 
 
-def record_heartbeat(
+def heartbeat(
     session: Session,
     user_id: int,
     module_slug: str,
@@ -255,8 +275,10 @@ def record_heartbeat(
     active_seconds: int,
     now: datetime | None = None,
     prerequisites: Sequence[str] = (),
-) -> int:
-    """Credit active time for a heartbeat; returns the seconds actually credited (possibly 0).
+    read_after: int | None = None,
+) -> Heartbeat:
+    """Credit active time for a heartbeat and, with ``read_after``, mark the section read once its active
+    time reaches that many seconds; one read, the writes, one commit.
 
     ``section_id`` must be a section of ``module_slug`` (the caller checks it against the library) and
     ``prerequisites`` the module's prerequisites: nothing is credited unless the learner opened the
@@ -265,12 +287,19 @@ def record_heartbeat(
     now = now or utcnow()
     claimed = max(0, int(active_seconds))
     if claimed == 0:
-        return 0
-    opened_at = _opened_at(session, user_id, module_slug, prerequisites)
+        return Heartbeat()
+    rows = session.connection().execute(_HEARTBEAT_STATE, {
+        "user_id": user_id, "module_slug": module_slug, "section_id": section_id, "slugs": [module_slug, *prerequisites],
+    }).all()
+    opened_at = _opening(rows, module_slug, prerequisites)
     if opened_at is None:
-        return 0
-    credit = _advance_clock(session, user_id, opened_at, claimed, now)
-    if credit:
-        _touch_activity(session, user_id, module_slug, section_id, now, credit)
+        return Heartbeat()
+    credited_until, unread = next((row[3], row[4]) for row in rows if row.module_slug == module_slug)
+    credit = _advance_clock(session, user_id, opened_at, claimed, now, credited_until)
+    if not credit:
+        session.commit()
+        return Heartbeat()
+    _touch_activity(session, user_id, module_slug, section_id, now, credit)
+    read = bool(read_after is not None and unread and _mark_read_if_due(session, user_id, module_slug, section_id, now, read_after))
     session.commit()
-    return credit
+    return Heartbeat(credit, read)

@@ -72,7 +72,7 @@ def test_a_view_after_midnight_records_the_new_day(app, learner):
 def test_skipped_views_leave_heartbeat_time_intact(app, learner):
     view(app, learner.id, "premiers-pas", "accueil", T0)
     with app.app_context(), session_scope() as session:
-        assert tracking.record_heartbeat(session, learner.id, "premiers-pas", "accueil", 15, now=T0 + timedelta(seconds=15)) == 15
+        assert tracking.heartbeat(session, learner.id, "premiers-pas", "accueil", 15, now=T0 + timedelta(seconds=15)).credited == 15
     assert not view(app, learner.id, "premiers-pas", "accueil", T0 + timedelta(seconds=20))
     with app.app_context(), session_scope() as session:
         assert sum(row.seconds for row in session.exec(select(ActiveTime))) == 15

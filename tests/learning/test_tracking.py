@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from elearn.db import get_engine, session_scope
 from elearn.learning import tracking
-from elearn.models import ActiveTime, ActivityClock, ModuleProgress, SectionProgress
+from elearn.models import ActiveTime, ModuleProgress, SectionProgress
 from tests.conftest import open_module
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -23,9 +23,14 @@ def total(app, user_id: int) -> int:
 
 
 def beat(app, user_id: int, seconds: int, at: datetime, section: str = "intro") -> int:
+    return heartbeat(app, user_id, seconds, at, section, read_after=None).credited
+
+
+def heartbeat(app, user_id: int, seconds: int, at: datetime, section: str = "intro", read_after: int | None = 30) -> tracking.Heartbeat:
+    """A heartbeat as the reader's endpoint sends it: with the rule that makes a section read."""
     open_module(app, user_id, "mod", OPENED)
     with app.app_context(), session_scope() as session:
-        return tracking.record_heartbeat(session, user_id, "mod", section, seconds, now=at)
+        return tracking.heartbeat(session, user_id, "mod", section, seconds, now=at, read_after=read_after)
 
 
 def test_regular_heartbeats_are_credited(app, learner):
@@ -96,7 +101,7 @@ def test_concurrent_heartbeats_never_exceed_wall_clock(app, learner):
 
     def worker() -> None:
         with Session(get_engine(app)) as session:
-            results.append(tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=at))
+            results.append(tracking.heartbeat(session, learner.id, "mod", "intro", 15, now=at).credited)
 
     threads = [threading.Thread(target=worker) for _ in range(6)]
     for thread in threads:
@@ -114,20 +119,20 @@ def test_a_heartbeat_that_read_the_clock_before_another_was_credited_gets_only_w
     """
     beat(app, learner.id, 15, T0)
     at = T0 + timedelta(seconds=15)
-    real_get = Session.get
+    real_advance = tracking._advance_clock  # noqa: SLF001 - the interleaving point
     other_tab: list[int] = []
 
-    def get_then_let_the_other_tab_in(self, entity, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
-        found = real_get(self, entity, *args, **kwargs)
-        if entity is ActivityClock and not other_tab:
+    def let_the_other_tab_in_then_advance(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        # A has read the clock (its value is among the arguments); B comes in before A writes.
+        if not other_tab:
             other_tab.append(0)
             with Session(get_engine(app)) as other:
-                other_tab[0] = tracking.record_heartbeat(other, learner.id, "mod", "intro", 15, now=at)
-        return found
+                other_tab[0] = tracking.heartbeat(other, learner.id, "mod", "intro", 15, now=at).credited
+        return real_advance(*args, **kwargs)
 
-    monkeypatch.setattr(Session, "get", get_then_let_the_other_tab_in)
+    monkeypatch.setattr(tracking, "_advance_clock", let_the_other_tab_in_then_advance)
     with Session(get_engine(app)) as session:
-        first = tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=at)
+        first = tracking.heartbeat(session, learner.id, "mod", "intro", 15, now=at).credited
     assert (other_tab, first) == ([15], 0)
     assert total(app, learner.id) == 30
 
@@ -154,13 +159,13 @@ def test_section_read_once(app, learner):
 def test_the_first_heartbeat_credits_no_more_than_the_time_since_the_module_was_opened(app, learner):
     open_module(app, learner.id, "mod", T0)
     with app.app_context(), session_scope() as session:
-        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 30, now=T0 + timedelta(seconds=4)) == 4
+        assert tracking.heartbeat(session, learner.id, "mod", "intro", 30, now=T0 + timedelta(seconds=4)).credited == 4
     assert total(app, learner.id) == 4
 
 
 def test_a_first_heartbeat_for_a_module_never_opened_credits_nothing(app, learner):
     with app.app_context(), session_scope() as session:
-        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=T0) == 0
+        assert tracking.heartbeat(session, learner.id, "mod", "intro", 15, now=T0).credited == 0
     assert total(app, learner.id) == 0
 
 
@@ -174,31 +179,39 @@ def test_a_section_counts_as_read_once_its_active_time_reaches_the_rule_over_sev
     with app.app_context(), session_scope() as session:
         tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
         tracking.record_visit(session, learner.id, "mod", "suite", now=T0)
-    beat(app, learner.id, 20, T0 + timedelta(seconds=20))
+    assert heartbeat(app, learner.id, 20, T0 + timedelta(seconds=20)) == tracking.Heartbeat(20, read=False)
     next_day = T0 + timedelta(days=1)
-    beat(app, learner.id, 9, next_day)
-    with app.app_context(), session_scope() as session:
-        assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", next_day)  # 29 s
+    assert heartbeat(app, learner.id, 9, next_day) == tracking.Heartbeat(9, read=False)  # 29 s
     assert read_at(app, learner.id, "intro") is None
-    beat(app, learner.id, 1, next_day + timedelta(seconds=1))
-    with app.app_context(), session_scope() as session:
-        assert tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", next_day)  # 30 s
-        assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", next_day + timedelta(hours=1))
-    assert read_at(app, learner.id, "intro") == next_day  # the first time only
+    assert heartbeat(app, learner.id, 1, next_day + timedelta(seconds=1)) == tracking.Heartbeat(1, read=True)  # 30 s
+    assert heartbeat(app, learner.id, 15, next_day + timedelta(hours=1)) == tracking.Heartbeat(15, read=False)
+    assert read_at(app, learner.id, "intro") == next_day + timedelta(seconds=1)  # the first time only
     assert read_at(app, learner.id, "suite") is None  # time on another section does not count
 
 
-def test_time_on_a_section_never_shown_marks_nothing(app, learner):
-    beat(app, learner.id, 30, T0)
+def test_a_heartbeat_that_credits_nothing_marks_nothing_read(app, learner):
     with app.app_context(), session_scope() as session:
-        assert not tracking.mark_read_after_active_time(session, learner.id, "mod", "intro", T0)
+        tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
+    assert heartbeat(app, learner.id, 30, T0 + timedelta(seconds=30)) == tracking.Heartbeat(30, read=True)
+    with app.app_context(), session_scope() as session:
+        tracking.record_visit(session, learner.id, "mod", "suite", now=T0)
+        session.exec(select(ActiveTime).where(ActiveTime.section_id == "suite")).one().seconds = 60
+    # The clock is at T0 + 30 s: a heartbeat claiming time at the same moment credits nothing, so it
+    # does not mark « suite » read either, though time was already recorded on it.
+    assert heartbeat(app, learner.id, 15, T0 + timedelta(seconds=30), "suite") == tracking.Heartbeat(0, read=False)
+    assert read_at(app, learner.id, "suite") is None
+
+
+def test_time_on_a_section_never_shown_marks_nothing(app, learner):
+    assert not heartbeat(app, learner.id, 30, T0).read
+    with app.app_context(), session_scope() as session:
         assert session.exec(select(SectionProgress)).all() == []
 
 
 def test_heartbeats_after_the_first_credit_only_a_module_the_learner_opened(app, learner):
     assert beat(app, learner.id, 15, T0) == 15  # "mod" opened: the clock runs
     with app.app_context(), session_scope() as session:
-        assert tracking.record_heartbeat(session, learner.id, "never-opened", "intro", 15, now=T0 + timedelta(seconds=15)) == 0
+        assert tracking.heartbeat(session, learner.id, "never-opened", "intro", 15, now=T0 + timedelta(seconds=15)).credited == 0
     assert total(app, learner.id) == 15
 
 
@@ -207,18 +220,18 @@ def test_heartbeats_credit_nothing_while_a_prerequisite_is_not_completed(app, le
     open_module(app, learner.id, "next", OPENED)
     with app.app_context(), session_scope() as session:
         later = T0 + timedelta(seconds=15)
-        assert tracking.record_heartbeat(session, learner.id, "next", "intro", 15, now=later, prerequisites=["mod"]) == 0
+        assert tracking.heartbeat(session, learner.id, "next", "intro", 15, now=later, prerequisites=["mod"]).credited == 0
         progress = session.exec(select(ModuleProgress).where(ModuleProgress.module_slug == "mod")).one()
         progress.completed_at = T0
         session.add(progress)
         session.commit()
-        assert tracking.record_heartbeat(session, learner.id, "next", "intro", 15, now=later, prerequisites=["mod"]) == 15
+        assert tracking.heartbeat(session, learner.id, "next", "intro", 15, now=later, prerequisites=["mod"]).credited == 15
 
 
 def test_a_heartbeat_claiming_nothing_or_sent_as_the_module_opens_credits_nothing(app, learner):
     open_module(app, learner.id, "mod", T0)
     with app.app_context(), session_scope() as session:
-        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 0, now=T0 + timedelta(seconds=20)) == 0
-        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", -5, now=T0 + timedelta(seconds=20)) == 0
-        assert tracking.record_heartbeat(session, learner.id, "mod", "intro", 15, now=T0) == 0
+        assert tracking.heartbeat(session, learner.id, "mod", "intro", 0, now=T0 + timedelta(seconds=20)).credited == 0
+        assert tracking.heartbeat(session, learner.id, "mod", "intro", -5, now=T0 + timedelta(seconds=20)).credited == 0
+        assert tracking.heartbeat(session, learner.id, "mod", "intro", 15, now=T0).credited == 0
     assert total(app, learner.id) == 0

@@ -64,7 +64,7 @@ def test_parallel_heartbeats_credit_wall_clock_time_exactly(app, learner, tmp_pa
             for step in range(1, steps + 1):
                 with session_scope() as session:
                     at = T0 + timedelta(seconds=15 * step)
-                    credited += tracking.record_heartbeat(session, learner.id, "premiers-pas", f"s{index % 2}", 15, now=at)
+                    credited += tracking.heartbeat(session, learner.id, "premiers-pas", f"s{index % 2}", 15, now=at).credited
         return credited
 
     credits = run_in_workers(WORKERS, worker_app_factory(app, tmp_path), job)
@@ -81,7 +81,7 @@ def test_parallel_heartbeats_of_different_learners_are_all_kept(app, learner, ot
     def job(worker_app, index: int) -> int:
         with worker_app.app_context(), session_scope() as session:
             at = T0 + timedelta(seconds=index)  # a distinct instant each, so every clock moves forward
-            return tracking.record_heartbeat(session, learners[index % 2], "premiers-pas", "accueil", 15, now=at)
+            return tracking.heartbeat(session, learners[index % 2], "premiers-pas", "accueil", 15, now=at).credited
 
     credits = run_in_workers(WORKERS, worker_app_factory(app, tmp_path), job)
     assert stored_seconds(app, learner.id) + stored_seconds(app, other_learner.id) == sum(credits)

@@ -11,7 +11,6 @@ from flask_login import current_user, login_required
 from elearn.content.model import Module, Section
 from elearn.db import get_session
 from elearn.i18n import _
-from elearn.models.base import utcnow
 from elearn.learning import progress as progress_rules
 from elearn.learning import quizzes, tracking
 from elearn.lti import scores as lti_scores
@@ -230,10 +229,11 @@ def heartbeat():
         return json_error(_("Durée invalide : un nombre de secondes est attendu."))
     db = get_session()
     prerequisites = [slug for slug in module.prerequisites if library.get(slug) is not None]
-    credited = tracking.record_heartbeat(db, current_user.id, module.slug, section_id, seconds, prerequisites=prerequisites)
-    if credited and tracking.mark_read_after_active_time(db, current_user.id, module.slug, section_id, utcnow(), read_after_seconds()):
+    done = tracking.heartbeat(db, current_user.id, module.slug, section_id, seconds, prerequisites=prerequisites,
+                              read_after=read_after_seconds())
+    if done.read:
         _complete_if_due(module)  # the last section read may complete the module, as « Suivante » would
-    return jsonify(credited=credited)
+    return jsonify(credited=done.credited)
 
 
 def read_after_seconds() -> int:
