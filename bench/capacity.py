@@ -6,7 +6,8 @@ the previous one is answered), a simulated learner here spends most of its time 
 - it logs in once, through the form;
 - it opens a section of a module, reads it for a time drawn around that section's reading time (the
   module's ``duree`` spread over its sections, log-normal: most read close to it, some much longer),
-  and while reading sends a heartbeat every :data:`HEARTBEAT_SECONDS`, as ``activity.js`` does;
+  and while reading sends a heartbeat every :data:`HEARTBEAT_SECONDS`, and one as it leaves the page,
+  as ``activity.js`` does;
 - at the end of a section it posts « Suivante », or its quiz (right answers) when the section has one,
   then opens the next section; after the last one it starts the module again.
 
@@ -36,11 +37,12 @@ import aiohttp
 
 from bench import cpu
 from bench.load import Figures
+from elearn.learning.tracking import HEARTBEAT_INTERVAL_SECONDS
 
-HEARTBEAT_SECONDS = 15
+HEARTBEAT_SECONDS = HEARTBEAT_INTERVAL_SECONDS  # activity.js's cadence
 P95_LIMIT_MS = 200
 #: Learners present at each step of the ramp.
-LEVELS = (250, 500, 1000, 2000, 3000, 4000, 5000, 6000, 8000, 10000, 12000, 15000)
+LEVELS = (500, 1000, 2000, 4000, 6000, 8000, 10000, 12000, 15000)
 #: Reading time of a section: log-normal around the nominal time, with this spread (sigma).
 READING_SPREAD = 0.5
 
@@ -126,15 +128,16 @@ class Simulation:
                 section_index = (section_index + 1) % len(course.sections)
 
     async def _read(self, client: aiohttp.ClientSession, section: str) -> None:
-        """Read for a drawn time, sending a heartbeat at the end of every full period read."""
+        """Read for a drawn time, sending a heartbeat at the end of every full period read and, as the
+        page is left, one for the seconds read since the last (activity.js's beacon on leaving)."""
         mu = math.log(self.course.seconds_per_section) - READING_SPREAD**2 / 2  # mean = the nominal time
         remaining = random.lognormvariate(mu, READING_SPREAD)
-        payload = {"module": self.course.module, "section": section, "seconds": HEARTBEAT_SECONDS}
         while remaining > 0 and not self.stopping:
             pause = min(HEARTBEAT_SECONDS, remaining)
             await asyncio.sleep(pause)
             remaining -= pause
-            if pause == HEARTBEAT_SECONDS:
+            if pause >= 1:
+                payload = {"module": self.course.module, "section": section, "seconds": round(pause)}
                 await self._send(client.post(f"{self.base_url}/activite", json=payload), {200})
 
     async def _send(self, request: Awaitable[aiohttp.ClientResponse], expected: set[int], *, count: bool = True) -> bool:
@@ -167,7 +170,7 @@ async def ramp(base_url: str, course: Course, emails: list[str], password: str, 
     levels: list[Level] = []
     try:
         for count in (level for level in LEVELS if level <= len(emails)):
-            await simulation.grow_to(count, spread=min(settle, HEARTBEAT_SECONDS))
+            await simulation.grow_to(count, spread=settle)
             await asyncio.sleep(settle)
             now = time.perf_counter()
             simulation.window = Window(now, now + hold, Figures(seconds=hold))

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from bench.cpu import Snapshot
+from elearn.learning.tracking import HEARTBEAT_INTERVAL_SECONDS
 
 #: A scenario sends one request for client ``index`` and says whether the expected answer came back.
 Scenario = Callable[[aiohttp.ClientSession, int], Awaitable[bool]]
@@ -148,14 +149,14 @@ async def log_in_pool(clients: list[aiohttp.ClientSession], base_url: str, email
 
 
 def heartbeat(url: str, module: str, section: str, pool: Pool, clients: int) -> Scenario:
-    """POST a 15-second heartbeat as the next learner of the client's share of ``pool``.
+    """POST a one-minute heartbeat (activity.js's cadence) as the next learner of the client's share of ``pool``.
 
     Each learner's clock credits at most the time since its previous heartbeat, so the pool must be
     large enough for every learner to be back after a second or more: the pool counts how many
     heartbeats credited time, which the table shows (a heartbeat crediting nothing is cheaper)."""
     shares = [pool.cookies[index::clients] for index in range(clients)]
     turn = [0] * clients
-    payload = {"module": module, "section": section, "seconds": 15}
+    payload = {"module": module, "section": section, "seconds": HEARTBEAT_INTERVAL_SECONDS}
 
     async def scenario(client: aiohttp.ClientSession, index: int) -> bool:
         share = shares[index]

@@ -340,7 +340,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--only", choices=("pages", "packages", "capacity", "evidence", "outbox"),
                         help="run only this part: pages (throughput, latency and CPU per request of each page, with the CPU ratios), packages (no server, no database), the capacity ramp, evidence (a 1,000-learner pack), or outbox (the xAPI outbox's share of a quiz submission's CPU)")
     parser.add_argument("--capacity-hold", type=float, default=60.0, help="seconds each level of the capacity ramp is held")
-    parser.add_argument("--capacity-settle", type=float, default=20.0, help="seconds each new level settles before the hold")
+    parser.add_argument("--capacity-settle", type=float, default=float(capacity.HEARTBEAT_SECONDS),
+                        help="seconds over which a level's new learners start, before the hold (a heartbeat period: no waves)")
     parser.add_argument("--capacity-max", type=int, default=max(capacity.LEVELS), help="learners at most in the ramp")
     return parser.parse_args(argv)
 

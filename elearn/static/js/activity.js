@@ -1,12 +1,13 @@
-/* Active-time heartbeats of the reader: the seconds active-time.js counts are sent in small heartbeats.
- * The server caps every heartbeat, so this script cannot inflate anything: it only reports less when the
- * learner is away. */
+/* Active-time heartbeats of the reader: the seconds active-time.js counts are sent every data-interval
+ * seconds (a minute), and at once with a beacon when the page is hidden or left, so that leaving a page
+ * never waits for the next heartbeat. The server caps every heartbeat, so this script cannot inflate
+ * anything: it only reports less when the learner is away. */
 (function () {
   "use strict";
   var reader = document.querySelector("[data-activity-url]");
   if (!reader || !window.ElearnActiveTime) { return; }
   var url = reader.dataset.activityUrl;
-  var interval = (parseInt(reader.dataset.interval, 10) || 15) * 1000;
+  var interval = (parseInt(reader.dataset.interval, 10) || 60) * 1000;
   var clock = window.ElearnActiveTime(interval / 1000 + 1, function () { send(true); });
 
   function send(useBeacon) {
