@@ -9,7 +9,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, g, request
 
 from elearn.certificates import signing
 from elearn.certificates.documents import ATTESTATION, KINDS, DocumentMaker, document_for
@@ -26,8 +26,19 @@ log = logging.getLogger("elearn")
 
 
 def configured_path() -> TrainingPath | None:
-    """The training path, or None when certificates are not configured; PathConfigError when broken."""
-    return load_path(Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
+    """The training path, or None when certificates are not configured; PathConfigError when broken.
+
+    Read once per request: a catalog page asks three times (its certificate panel, the assessment
+    panel and the navigation), and each read parses and checks ``parcours.yml``.
+    """
+    if "training_path" not in g:
+        try:
+            g.training_path = load_path(Path(current_app.config["ELEARN_MODULES_DIR"]), Path(current_app.config["ELEARN_MEDIA_DIR"]))
+        except PathConfigError as error:
+            g.training_path = error
+    if isinstance(g.training_path, PathConfigError):
+        raise g.training_path
+    return g.training_path
 
 
 def organisation() -> Organisation | None:
