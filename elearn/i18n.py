@@ -13,13 +13,13 @@ all return the French text, so the CLI, exports and certificates keep speaking F
 from __future__ import annotations
 
 from flask import Flask, has_request_context, request
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from babel.support import NullTranslations
+from flask_babel import Babel, get_locale, get_translations, lazy_gettext, ngettext
 
 from elearn import formatting
 
 __all__ = ["LANGUAGES", "N_", "_", "_l", "current_locale", "init_app", "ngettext"]
 
-_ = gettext
 _l = lazy_gettext
 
 #: Interface languages, each named in itself (a switcher reads « English » to someone who reads English).
@@ -30,6 +30,26 @@ COOKIE_NAME = "elearn_lang"
 COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 babel = Babel()
+
+
+def _catalogue() -> NullTranslations:
+    """This request's catalogue, found once per request: Flask-Babel looks the context, the locale and
+    its cache up again for every string, and a page shows some forty strings (issue #24's profile)."""
+    if not has_request_context():
+        return get_translations()
+    found = getattr(request, "_elearn_catalogue", None)
+    if found is None:
+        found = request._elearn_catalogue = get_translations()  # noqa: SLF001 - our own attribute
+    return found
+
+
+def gettext(string: str, **variables: object) -> str:
+    """Flask-Babel's ``gettext``, with the request's catalogue looked up once."""
+    translated = _catalogue().ugettext(string)
+    return translated % variables if variables else translated
+
+
+_ = gettext
 
 
 def N_(message: str) -> str:  # noqa: N802 - the usual name of gettext_noop, known to the extractor
@@ -75,6 +95,11 @@ format_duration = _formatter("duration")
 def init_app(app: Flask) -> None:
     """Translations from ``elearn/translations``; locale-aware filters and the switcher's data for templates."""
     babel.init_app(app, locale_selector=select_locale, default_locale=DEFAULT_LOCALE)
+    app.jinja_env.install_gettext_callables(  # the templates' _() too: the request's catalogue once
+        gettext=lambda string: _catalogue().ugettext(string),
+        ngettext=lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
+        newstyle=True,
+    )
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_duration, "duration")

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
@@ -173,6 +174,12 @@ def active_seconds_by_module(session: Session, user_id: int) -> dict[str, int]:
     return {slug: int(seconds or 0) for slug, (seconds, _first, _last) in _active_time(session, user_id).items()}
 
 
+#: The three columns the states need of a learner's section rows (Core, built once: every page reads them).
+_SECTIONS_OF = select(SectionProgress.module_slug, SectionProgress.section_id, SectionProgress.read_at).where(
+    SectionProgress.user_id == bindparam("user_id")
+)
+
+
 def learner_overview(
     session: Session, user_id: int, modules: Sequence[Module], *, with_time: bool = True
 ) -> list[ModuleState]:
@@ -182,9 +189,7 @@ def learner_overview(
     answers and outcome of each attempt (JSON, the bulk of an attempt row) are left to the pages
     that show a correction, and the time on task (``with_time``) to those that show it.
     """
-    sections = _rows_by_module(
-        session.exec(select(SectionProgress).where(SectionProgress.user_id == user_id)), lambda r: r.module_slug
-    )
+    sections = _rows_by_module(session.connection().execute(_SECTIONS_OF, {"user_id": user_id}), lambda r: r.module_slug)
     attempts = _rows_by_module(
         session.exec(
             select(QuizAttempt)
