@@ -305,5 +305,7 @@ def heartbeat(
         return Heartbeat()
     _touch_activity(session, user_id, module_slug, section_id, now, credit)
     read = bool(read_after is not None and unread and _mark_read_if_due(session, user_id, module_slug, section_id, now, read_after))
+    if read:  # read by its active time, as « Suivante » would have marked it: the LRS hears of it alike
+        xapi.section_read(session, user_id, module_slug, section_id, now)
     session.commit()
     return Heartbeat(credit, read)

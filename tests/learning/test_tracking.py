@@ -9,7 +9,7 @@ from sqlmodel import Session, func, select
 
 from elearn.db import get_engine, session_scope
 from elearn.learning import tracking
-from elearn.models import ActiveTime, ModuleProgress, SectionProgress
+from elearn.models import ActiveTime, ModuleProgress, OutboxMessage, SectionProgress
 from tests.conftest import open_module
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -187,6 +187,10 @@ def test_a_section_counts_as_read_once_its_active_time_reaches_the_rule_over_sev
     assert heartbeat(app, learner.id, 15, next_day + timedelta(hours=1)) == tracking.Heartbeat(15, read=False)
     assert read_at(app, learner.id, "intro") == next_day + timedelta(seconds=1)  # the first time only
     assert read_at(app, learner.id, "suite") is None  # time on another section does not count
+    with app.app_context(), session_scope() as session:  # the LRS hears of it as of a « Suivante », once
+        messages = session.exec(select(OutboxMessage.key, OutboxMessage.payload)).all()
+    assert [(key, payload["verb"], payload["section"]) for key, payload in messages if key.startswith("section/")] == [
+        (f"section/{learner.id}/mod/intro", "experienced", "intro")]
 
 
 def test_a_heartbeat_that_credits_nothing_marks_nothing_read(app, learner):
