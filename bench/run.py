@@ -308,8 +308,8 @@ def offline_rows(config: dict[str, object], target: Target) -> tuple[list[Row], 
                                    quiz=target.quiz, answers=target.answers)
     later = parses["later_views"]
     clean = later["render"] == 0 and later["parse"] == 0
-    rows.append(Row("Markdown renders / module parses in 100 page views and 20 quiz submissions",
-                    f"{later['render']} / {later['parse']} (first view: {parses['first_view']['render']} / "
+    rows.append(Row("Markdown renders / module parses in 120 page views and 20 quiz submissions after the first round",
+                    f"{later['render']} / {later['parse']} (first round: {parses['first_view']['render']} / "
                     f"{parses['first_view']['parse']})", "0 / 0", clean))
     return rows, clean
 
