@@ -176,13 +176,13 @@ _HEARTBEAT_STATE = select(  # type: ignore[call-overload]
     _PROGRESS.module_slug,
     _PROGRESS.started_at,
     _PROGRESS.completed_at,
-    select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id")).scalar_subquery(),
+    select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id")).scalar_subquery().label("credited_until"),
     exists().where(
         _SECTIONS.user_id == bindparam("user_id"),
         _SECTIONS.module_slug == bindparam("module_slug"),
         _SECTIONS.section_id == bindparam("section_id"),
         _SECTIONS.read_at.is_(None),
-    ),
+    ).label("unread"),
 ).where(_PROGRESS.user_id == bindparam("user_id"), _PROGRESS.module_slug.in_(bindparam("slugs", expanding=True)))
 _CLOCK_OF = select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id"))
 _MOVE_CLOCK = (
@@ -298,7 +298,7 @@ def heartbeat(
     opened_at = _opening(rows, module_slug, prerequisites)
     if opened_at is None:
         return Heartbeat()
-    credited_until, unread = next((row[3], row[4]) for row in rows if row.module_slug == module_slug)
+    credited_until, unread = rows[0].credited_until, rows[0].unread  # the same on every row
     credit = _advance_clock(session, user_id, opened_at, claimed, now, credited_until)
     if not credit:
         session.commit()
