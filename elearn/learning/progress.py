@@ -9,7 +9,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import bindparam
-from sqlalchemy.orm import defer
 from sqlmodel import Session, func, select
 
 from elearn.content.model import Module, Quiz, Section
@@ -65,6 +64,8 @@ class ModuleState:
     sections_read: set[str] = field(default_factory=set)
     #: Sections opened at least once (read or not): a page view of one of them has a row to update.
     sections_visited: set[str] = field(default_factory=set)
+    #: The learner's attempts and module progress as read-only rows with the entities' attributes
+    #: (an attempt's answers and outcome left out); the attempt a request has just stored is an entity.
     best: dict[str, QuizAttempt | None] = field(default_factory=dict)
     attempts: list[QuizAttempt] = field(default_factory=list)
     progress: ModuleProgress | None = None
@@ -180,6 +181,21 @@ _SECTIONS_OF = select(SectionProgress.module_slug, SectionProgress.section_id, S
 )
 
 
+_ATTEMPT = QuizAttempt.__table__.c  # type: ignore[attr-defined]
+
+#: The learner's attempts as Core rows, oldest first, without their answers and outcome (JSON, the bulk
+#: of a row: the pages that show a correction read the attempt whole). Rows, not entities: building an
+#: ORM entity per attempt cost more than the query itself, and the states only read them.
+_ATTEMPTS_OF = (
+    select(*(column for column in _ATTEMPT if column.name not in ("answers", "outcome")))
+    .where(_ATTEMPT.user_id == bindparam("user_id"))
+    .order_by(_ATTEMPT.submitted_at)
+)
+
+#: The learner's module progress rows, as Core rows too (a completion reads the entity again to write it).
+_PROGRESS_OF = select(ModuleProgress.__table__).where(ModuleProgress.__table__.c.user_id == bindparam("user_id"))  # type: ignore[attr-defined]
+
+
 def learner_overview(
     session: Session, user_id: int, modules: Sequence[Module], *, with_time: bool = True
 ) -> list[ModuleState]:
@@ -189,17 +205,10 @@ def learner_overview(
     answers and outcome of each attempt (JSON, the bulk of an attempt row) are left to the pages
     that show a correction, and the time on task (``with_time``) to those that show it.
     """
-    sections = _rows_by_module(session.connection().execute(_SECTIONS_OF, {"user_id": user_id}), lambda r: r.module_slug)
-    attempts = _rows_by_module(
-        session.exec(
-            select(QuizAttempt)
-            .where(QuizAttempt.user_id == user_id)
-            .options(defer(QuizAttempt.answers), defer(QuizAttempt.outcome))  # type: ignore[arg-type]
-            .order_by(QuizAttempt.submitted_at)
-        ),
-        lambda r: r.module_slug,
-    )
-    progress = {p.module_slug: p for p in session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id))}
+    connection = session.connection()
+    sections = _rows_by_module(connection.execute(_SECTIONS_OF, {"user_id": user_id}), lambda r: r.module_slug)
+    attempts = _rows_by_module(connection.execute(_ATTEMPTS_OF, {"user_id": user_id}), lambda r: r.module_slug)
+    progress = {p.module_slug: p for p in connection.execute(_PROGRESS_OF, {"user_id": user_id})}
     times = _active_time(session, user_id) if with_time else {}
     states: dict[str, ModuleState] = {}
     for module in modules:
@@ -289,10 +298,10 @@ def record_completion_if_due(
         state = next(s for s in learner_overview(session, user_id, modules, with_time=False) if s.module.slug == slug)
     if state.status is Status.COMPLETED or not is_complete(state, missing_reflections):
         return False
-    # A state read before this request recorded the first visit has no progress row although one exists.
+    # The state holds read-only rows; the entity is read to be written (and a state read before this
+    # request recorded the first visit has no progress row although one exists).
     progress = (
-        state.progress
-        or session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == slug)).first()
+        session.exec(select(ModuleProgress).where(ModuleProgress.user_id == user_id, ModuleProgress.module_slug == slug)).first()
         or ModuleProgress(user_id=user_id, module_slug=slug)
     )
     progress.completed_at = utcnow()
