@@ -17,8 +17,9 @@ __version__ = "0.1.0"
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the Flask application from the environment, then ``config`` (tests pass their own)."""
     from elearn.config import Settings
+    from elearn.web.urls import App
 
-    app = Flask(__name__)
+    app = App(__name__)
     settings = Settings()
     if config and "ELEARN_INSTANCE_DIR" in config:
         settings.instance_path = Path(config["ELEARN_INSTANCE_DIR"])
