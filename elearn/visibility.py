@@ -95,10 +95,29 @@ _AUDIENCES = select(ModuleVisibility.slug, ModuleVisibility.mode, ModuleVisibili
 
 
 def visibility_rules(session: Session) -> VisibilityRules:
-    """Every module's audience, in one query (a learner's every page reads it)."""
+    """Every module's audience, in one query (a learner's every page reads it), once per transaction.
+
+    A page may ask several times (its modules, then the certificate's required ones): the answer is
+    kept in the session for the transaction that read it, so a commit or a rollback reads it anew.
+    """
+    connection = session.connection()
+    transaction = session.get_transaction()
+    kept = session.info.get(_RULES_KEY)
+    if kept is not None and kept[0] is transaction:
+        return kept[1]
+    rules = _read_rules(connection)
+    session.info[_RULES_KEY] = (transaction, rules)
+    return rules
+
+
+#: Where :func:`visibility_rules` keeps its answer in ``Session.info``.
+_RULES_KEY = "elearn.visibility_rules"
+
+
+def _read_rules(connection: Any) -> VisibilityRules:
     modes: dict[str, str] = {}
     groups: dict[str, set[int]] = {}
-    for slug, mode, group_id in session.connection().execute(_AUDIENCES):
+    for slug, mode, group_id in connection.execute(_AUDIENCES):
         modes[slug] = mode
         if group_id is not None:
             groups.setdefault(slug, set()).add(group_id)

@@ -122,6 +122,15 @@ def standing(session: Session, user_id: int, kind: Kind, bank: QuestionBank) -> 
     return Standing(kind, tuple(attempts_of(session, user_id, kind)), allowed_attempts(kind, bank))
 
 
+def standings(session: Session, user_id: int, bank: QuestionBank) -> dict[Kind, Standing]:
+    """Where a learner stands with each assessment, in one query (the pages that show both)."""
+    statement = select(AssessmentAttempt).where(AssessmentAttempt.user_id == user_id)
+    by_kind: dict[str, list[AssessmentAttempt]] = {kind.value: [] for kind in Kind}
+    for attempt in session.exec(statement.order_by(col(AssessmentAttempt.attempt_number))):
+        by_kind.setdefault(attempt.kind, []).append(attempt)
+    return {kind: Standing(kind, tuple(by_kind[kind.value]), allowed_attempts(kind, bank)) for kind in Kind}
+
+
 def draw(bank: QuestionBank, rng: random.Random) -> list[dict]:
     """Questions picked from the bank and their choices shuffled, as stored on the attempt.
 

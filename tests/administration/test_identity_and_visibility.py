@@ -151,3 +151,19 @@ def test_new_module_writes_a_hidden_skeleton(app, tmp_path):
     assert result.exit_code == 0 and "masqué aux apprenants" in result.output
     with app.app_context(), session_scope() as session:
         assert session.get(ModuleVisibility, "territoire-messin").mode == "hidden"
+
+
+def test_the_audiences_are_read_once_per_transaction_and_anew_after_it(app):
+    """A page asking twice reads once; another worker's change is seen from the next transaction on."""
+    from elearn.visibility import visibility_rules
+
+    with session_scope(app) as reader:
+        first = visibility_rules(reader)
+        assert visibility_rules(reader) is first  # the same transaction: kept
+        assert first.allows("01-cadre-juridique", None)
+        with session_scope(app) as other:  # another request, another worker
+            set_visibility(other, "01-cadre-juridique", Audience.HIDDEN, actor=None)
+        reader.rollback()  # the reader's transaction ends: its next one reads the change
+        assert not visibility_rules(reader).allows("01-cadre-juridique", None)
+        set_visibility(reader, "01-cadre-juridique", Audience.EVERYONE, actor=None)  # its own change, seen at once
+        assert visibility_rules(reader).allows("01-cadre-juridique", None)

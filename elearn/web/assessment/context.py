@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from elearn.assessment.attempts import Kind, Standing, standing
+from elearn.assessment.attempts import Kind, Standing, standing, standings
 from elearn.assessment.bank import QuestionBank, load_bank
 from elearn.certificates.path import AssessmentPlan, TrainingPath
 from elearn.content.model import ContentError
@@ -31,6 +31,10 @@ class Assessments:
 
     def standing(self, user_id: int, kind: Kind) -> Standing:
         return standing(get_session(), user_id, kind, self.bank)
+
+    def standings(self, user_id: int) -> dict[Kind, Standing]:
+        """Both assessments' standings, in one query."""
+        return standings(get_session(), user_id, self.bank)
 
     def final_standing(self, user_id: int) -> Standing | None:
         return self.standing(user_id, Kind.FINAL) if self.plan.final else None

@@ -69,10 +69,10 @@ def _assessment_panel() -> dict[str, object]:
         return {}
     found = current_assessments()
     panel = []
-    for kind in Kind:
-        if found is not None and found.offers(kind):
-            standing = found.standing(current_user.id, kind)
-            panel.append((kind, standing, why_closed(found, kind, standing)))
+    offered = [kind for kind in Kind if found is not None and found.offers(kind)]
+    if offered:
+        standings = found.standings(current_user.id)  # type: ignore[union-attr]
+        panel = [(kind, standings[kind], why_closed(found, kind, standings[kind])) for kind in offered]  # type: ignore[arg-type]
     gain = learner_gain(get_session(), current_user.id) if found is not None else None
     return {"assessment_panel": panel, "assessment_gain": gain, "hot_survey_due": hot_due()}
 
