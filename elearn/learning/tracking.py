@@ -185,6 +185,10 @@ _HEARTBEAT_STATE = select(  # type: ignore[call-overload]
     ).label("unread"),
 ).where(_PROGRESS.user_id == bindparam("user_id"), _PROGRESS.module_slug.in_(bindparam("slugs", expanding=True)))
 _CLOCK_OF = select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id"))
+#: Sections of a module read by the learner (after a heartbeat marked one: may the module be complete?).
+_READ_IN_MODULE = select(func.count()).where(
+    _SECTIONS.user_id == bindparam("user_id"), _SECTIONS.module_slug == bindparam("module_slug"), _SECTIONS.read_at.is_not(None)
+)
 _MOVE_CLOCK = (
     update(ActivityClock.__table__)  # type: ignore[attr-defined]
     .where(_CLOCK.user_id == bindparam("learner"), _CLOCK.credited_until == bindparam("read"))
@@ -198,6 +202,9 @@ class Heartbeat:
 
     credited: int = 0
     read: bool = False
+    #: When ``read``: how many of the module's sections the learner has read, this one included (rows of
+    #: sections since removed from the module count too, so it may only overstate).
+    sections_read: int = 0
 
 
 def _opening(rows: Sequence[Any], module_slug: str, prerequisites: Sequence[str]) -> datetime | None:
@@ -305,7 +312,9 @@ def heartbeat(
         return Heartbeat()
     _touch_activity(session, user_id, module_slug, section_id, now, credit)
     read = bool(read_after is not None and unread and _mark_read_if_due(session, user_id, module_slug, section_id, now, read_after))
+    sections_read = 0
     if read:  # read by its active time, as « Suivante » would have marked it: the LRS hears of it alike
         xapi.section_read(session, user_id, module_slug, section_id, now)
+        sections_read = session.connection().execute(_READ_IN_MODULE, {"user_id": user_id, "module_slug": module_slug}).scalar()
     session.commit()
-    return Heartbeat(credit, read)
+    return Heartbeat(credit, read, sections_read)

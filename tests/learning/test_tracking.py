@@ -183,7 +183,7 @@ def test_a_section_counts_as_read_once_its_active_time_reaches_the_rule_over_sev
     next_day = T0 + timedelta(days=1)
     assert heartbeat(app, learner.id, 9, next_day) == tracking.Heartbeat(9, read=False)  # 29 s
     assert read_at(app, learner.id, "intro") is None
-    assert heartbeat(app, learner.id, 1, next_day + timedelta(seconds=1)) == tracking.Heartbeat(1, read=True)  # 30 s
+    assert heartbeat(app, learner.id, 1, next_day + timedelta(seconds=1)) == tracking.Heartbeat(1, read=True, sections_read=1)  # 30 s
     assert heartbeat(app, learner.id, 15, next_day + timedelta(hours=1)) == tracking.Heartbeat(15, read=False)
     assert read_at(app, learner.id, "intro") == next_day + timedelta(seconds=1)  # the first time only
     assert read_at(app, learner.id, "suite") is None  # time on another section does not count
@@ -196,7 +196,7 @@ def test_a_section_counts_as_read_once_its_active_time_reaches_the_rule_over_sev
 def test_a_heartbeat_that_credits_nothing_marks_nothing_read(app, learner):
     with app.app_context(), session_scope() as session:
         tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
-    assert heartbeat(app, learner.id, 30, T0 + timedelta(seconds=30)) == tracking.Heartbeat(30, read=True)
+    assert heartbeat(app, learner.id, 30, T0 + timedelta(seconds=30)) == tracking.Heartbeat(30, read=True, sections_read=1)
     with app.app_context(), session_scope() as session:
         tracking.record_visit(session, learner.id, "mod", "suite", now=T0)
         session.exec(select(ActiveTime).where(ActiveTime.section_id == "suite")).one().seconds = 60

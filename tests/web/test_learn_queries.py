@@ -125,3 +125,15 @@ def test_pages_that_show_time_on_task_read_it(app, reader, learner):
     add_active_seconds(app, learner.id, 3600)  # 1 h 00 min 15 s: a figure no page shows by default
     assert "Temps actif : 1 h 00 min" in html.unescape(reader.get("/modules/premiers-pas").get_data(as_text=True))
     assert "1 h 00 min" in html.unescape(reader.get("/progression").get_data(as_text=True))
+
+
+def test_a_heartbeat_that_reads_one_section_of_several_left_does_not_read_the_states(app, reader, learner):
+    """The completion check (the learner's states, reflections) runs only once every section is read."""
+    open_module(app, learner.id, "premiers-pas")  # an hour ago: the heartbeat may credit its 30 s
+    reader.get("/modules/premiers-pas/accueil")
+    with database_work(app) as work:
+        reply = reader.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 30})
+    assert reply.get_json() == {"credited": 30}
+    assert any(w.startswith("UPDATE sectionprogress") for w in work.writes)  # read by its active time
+    assert not [s for s in work.statements if "FROM quizattempt" in s]  # the states were not read
+    assert work.commits == 1

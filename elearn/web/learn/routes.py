@@ -231,7 +231,7 @@ def heartbeat():
     prerequisites = [slug for slug in module.prerequisites if library.get(slug) is not None]
     done = tracking.heartbeat(db, current_user.id, module.slug, section_id, seconds, prerequisites=prerequisites,
                               read_after=read_after_seconds())
-    if done.read:
+    if done.read and done.sections_read >= len(module.sections):
         _complete_if_due(module)  # the last section read may complete the module, as « Suivante » would
     return jsonify(credited=done.credited)
 
