@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from elearn.formatting import local
-from elearn.learning.upsert import add_or_insert, upsert
+from elearn.learning.upsert import add_or_insert
 from elearn.models import ActiveTime, ActivityClock, ModuleProgress, SectionProgress
 from elearn.models.base import utcnow
 from elearn.xapi import record as xapi
@@ -90,19 +90,20 @@ def record_visit(
     statement is queued; the outbox keeps one per learner and module).
     """
     now = now or utcnow()
-    upsert(
+    # Prebuilt upserts (a page view that moves the position is the busiest write after the heartbeat).
+    add_or_insert(
         session,
         SectionProgress.__table__,  # type: ignore[attr-defined]
         {"user_id": user_id, "module_slug": module_slug, "section_id": section_id, "first_visited_at": now, "last_visited_at": now},
-        ["user_id", "module_slug", "section_id"],
-        {"last_visited_at": now},
+        ("user_id", "module_slug", "section_id"),
+        replaced=("last_visited_at",),
     )
-    upsert(
+    add_or_insert(
         session,
         ModuleProgress.__table__,  # type: ignore[attr-defined]
         {"user_id": user_id, "module_slug": module_slug, "started_at": now, "last_section_id": section_id, "last_activity_at": now},
-        ["user_id", "module_slug"],
-        {"last_section_id": section_id, "last_activity_at": now},
+        ("user_id", "module_slug"),
+        replaced=("last_section_id", "last_activity_at"),
     )
     _touch_activity(session, user_id, module_slug, section_id, now, 0)
     if first_in_module:
@@ -168,6 +169,7 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
 _PROGRESS = ModuleProgress.__table__.c  # type: ignore[attr-defined]
 _CLOCK = ActivityClock.__table__.c  # type: ignore[attr-defined]
 _SECTIONS = SectionProgress.__table__.c  # type: ignore[attr-defined]
+_TIME = ActiveTime.__table__.c  # type: ignore[attr-defined]
 
 #: A heartbeat's one read, built once (SQLAlchemy Core: the hot path of the busiest endpoint): the
 #: progress rows of the module and its prerequisites, with the learner's clock and whether the section
@@ -256,25 +258,29 @@ def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed:
     return 0
 
 
-def _mark_read_if_due(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, threshold: int) -> bool:
-    """One statement, in the caller's transaction: the section's row gets ``read_at`` when still unread
-    and its active time (all days together) reaches ``threshold`` seconds."""
-    spent = (
-        select(func.coalesce(func.sum(ActiveTime.seconds), 0))
-        .where(ActiveTime.user_id == user_id, ActiveTime.module_slug == module_slug, ActiveTime.section_id == section_id)
+#: The read rule as one prebuilt statement (Core, in the heartbeat's transaction): the section's row gets
+#: ``read_at`` when still unread and its active time (all days together) reaches ``threshold`` seconds.
+_MARK_READ_IF_DUE = (
+    update(SectionProgress.__table__)  # type: ignore[attr-defined]
+    .where(
+        _SECTIONS.user_id == bindparam("learner"),
+        _SECTIONS.module_slug == bindparam("module"),
+        _SECTIONS.section_id == bindparam("section"),
+        _SECTIONS.read_at.is_(None),
+        select(func.coalesce(func.sum(_TIME.seconds), 0))
+        .where(_TIME.user_id == bindparam("learner"), _TIME.module_slug == bindparam("module"), _TIME.section_id == bindparam("section"))
         .scalar_subquery()
+        >= bindparam("threshold"),
     )
-    result = session.exec(  # type: ignore[call-overload]
-        update(SectionProgress)
-        .where(
-            SectionProgress.user_id == user_id,
-            SectionProgress.module_slug == module_slug,
-            SectionProgress.section_id == section_id,
-            SectionProgress.read_at.is_(None),  # type: ignore[union-attr]
-            spent >= threshold,
-        )
-        .values(read_at=now)
-    )
+    .values(read_at=bindparam("now"))
+)
+
+
+def _mark_read_if_due(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, threshold: int) -> bool:
+    """One statement, in the caller's transaction: :data:`_MARK_READ_IF_DUE`; True when it marked the section."""
+    result = session.connection().execute(_MARK_READ_IF_DUE, {
+        "learner": user_id, "module": module_slug, "section": section_id, "threshold": threshold, "now": now,
+    })
     return result.rowcount == 1
 
 

@@ -32,13 +32,13 @@ def _counting_upsert(dialect: str, table: Table, keys: tuple[str, ...], added: t
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
 
 
-def add_or_insert(session: Session, table: Table, values: dict[str, Any], keys: tuple[str, ...], added: tuple[str, ...],
+def add_or_insert(session: Session, table: Table, values: dict[str, Any], keys: tuple[str, ...], added: tuple[str, ...] = (),
                   replaced: tuple[str, ...] = ()) -> None:
     """Insert ``values``, or on conflict on ``keys`` add the ``added`` columns' values to the row's and
     overwrite the ``replaced`` ones, in the session's transaction.
 
     The statement is built once per shape and sent through the session's connection (SQLAlchemy Core):
-    it serves the busiest writes, a heartbeat's time on task.
+    it serves the busiest writes, a heartbeat's time on task and a page view's position.
     """
     connection = session.connection()
     connection.execute(_counting_upsert(connection.dialect.name, table, keys, added, replaced), values)
