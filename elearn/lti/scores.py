@@ -19,6 +19,7 @@ from pylti1p3.exception import LtiException, LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 from requests import RequestException
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from elearn.lti.platforms import registration
@@ -31,6 +32,10 @@ from elearn.outbox.queue import Message, queue
 __all__ = ["LTI_SCORE", "queue_if_better", "score_transport"]
 
 
+#: The learner's line items for one module; built once, as every quiz submission reads them (most find none).
+_LINKS_OF = select(LtiGradeLink).where(col(LtiGradeLink.user_id) == bindparam("user_id"), col(LtiGradeLink.module_slug) == bindparam("slug"))
+
+
 def queue_if_better(session: Session, user_id: int, slug: str, score: float | None, completed: bool) -> bool:
     """Queue the module's score for each of the learner's line items when it is new or better, or when
     the module was just completed; True when something was queued (the caller commits). A module without
@@ -39,7 +44,7 @@ def queue_if_better(session: Session, user_id: int, slug: str, score: float | No
         return False
     queued = False
     given = 100.0 if score is None else float(score)
-    links = session.exec(select(LtiGradeLink).where(col(LtiGradeLink.user_id) == user_id, col(LtiGradeLink.module_slug) == slug))
+    links = session.exec(_LINKS_OF, params={"user_id": user_id, "slug": slug})  # type: ignore[call-overload]
     now = utcnow()
     for link in links:
         first_completion = completed and not link.completion_sent
