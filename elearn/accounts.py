@@ -154,6 +154,17 @@ _USER_AND_ENDED_SESSION = (
 )
 
 
+def session_is_live(ended: bool, is_active: bool, session_version: int, version: int) -> bool:
+    """The rule that keeps a log-in open: not ended by its log-out, the account active, and no « log out
+    everywhere » or password change since (``version``: the session identifier's, against the user's)."""
+    return not ended and is_active and session_version == version
+
+
+def session_id_parts(session_id: str) -> tuple[int, int, str] | None:
+    """(user id, session version, token) of a session identifier, or None when it is not one of ours."""
+    return _parse_session_id(session_id)
+
+
 def load_user_from_session_id(session: Session, session_id: str) -> User | None:
     """Flask-Login loader: the active user of a session that neither log-out nor a version bump ended.
 
@@ -168,9 +179,7 @@ def load_user_from_session_id(session: Session, session_id: str) -> User | None:
     if row is None:
         return None
     user, ended = row
-    if ended is not None or not user.is_active or user.session_version != version:
-        return None
-    return user
+    return user if session_is_live(ended is not None, user.is_active, user.session_version, version) else None
 
 
 def end_session(session: Session, session_id: str, *, lifetime: timedelta) -> None:

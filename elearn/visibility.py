@@ -152,6 +152,15 @@ def visible_slugs(session: Session, user: User, slugs: Iterable[str]) -> tuple[s
     return tuple(slug for slug in slugs if rules.allows(slug, user.group_id))
 
 
+def may_see_audience(user: Any, mode: str | None, in_group: bool) -> bool:
+    """:func:`may_see` for one module whose audience another query read: its ``mode`` (None: no setting)
+    and whether one of its groups is the user's (``user``: anything with ``role`` and ``group_id``)."""
+    if sees_everything(user):
+        return True
+    rule = EVERYONE if mode is None else Visibility(Audience(mode), frozenset([user.group_id]) if in_group else frozenset())
+    return rule.allows(user.group_id)
+
+
 def may_see(session: Session, user: User, slug: str) -> bool:
     return sees_everything(user) or visibility_rules(session).allows(slug, user.group_id)
 

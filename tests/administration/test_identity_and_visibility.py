@@ -167,3 +167,20 @@ def test_the_audiences_are_read_once_per_transaction_and_anew_after_it(app):
         assert not visibility_rules(reader).allows("01-cadre-juridique", None)
         set_visibility(reader, "01-cadre-juridique", Audience.EVERYONE, actor=None)  # its own change, seen at once
         assert visibility_rules(reader).allows("01-cadre-juridique", None)
+
+
+def test_the_heartbeats_audience_check_is_the_catalogues_rule():
+    """``may_see_audience`` (the heartbeat's one read) decides as ``modules_for`` does, in every case."""
+    from types import SimpleNamespace
+
+    from elearn.visibility import Visibility, VisibilityRules, may_see_audience
+
+    allowed_groups = frozenset({1, 3})
+    for mode in (None, *Audience):
+        rules = VisibilityRules({} if mode is None else {"m": Visibility(Audience(mode), allowed_groups)})
+        for role in Role:
+            for group_id in (None, 1, 2):
+                person = SimpleNamespace(role=role.value, group_id=group_id)
+                in_group = group_id in allowed_groups and mode == Audience.GROUPS
+                expected = role in (Role.ADMIN, Role.TRAINER) or rules.allows("m", group_id)
+                assert may_see_audience(person, None if mode is None else mode.value, in_group) is expected, (mode, role, group_id)

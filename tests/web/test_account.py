@@ -15,11 +15,12 @@ import pytest
 from sqlmodel import select
 
 from elearn import create_app
-from elearn.accounts import authenticate, verify_password
+from elearn.accounts import authenticate, issue_reset_token, reset_password, verify_password
 from elearn.db import get_engine, session_scope
-from elearn.models import AuditEvent, ErasureRequest, Role, User
+from elearn.models import ActiveTime, AuditEvent, ErasureRequest, Role, User
 from elearn.security import ratelimit
-from tests.conftest import PASSWORD, add_user, make_test_app
+from elearn.visibility import Audience, set_visibility
+from tests.conftest import PASSWORD, add_user, make_test_app, open_module
 
 NEW_PASSWORD = "une autre phrase de passe"
 
@@ -123,6 +124,75 @@ def test_log_out_everywhere_ends_every_session_of_the_account(app, other_worker)
     stolen.set_cookie("remember_token", phone.get_cookie("remember_token").value)
     assert not logged_in(stolen)
     assert len(events(app, "account.logged_out_everywhere")) == 1
+
+
+# The heartbeat checks the log-in in its own read: the same rule as every page ---------------------------
+
+BEAT = {"module": "premiers-pas", "section": "accueil", "seconds": 30}
+
+
+def seconds_credited(app) -> int:
+    with app.app_context(), session_scope() as session:
+        return sum(row.seconds for row in session.exec(select(ActiveTime)).all())
+
+
+def end_by_deactivation(app, client) -> None:
+    with app.app_context(), session_scope() as session:
+        session.exec(select(User)).one().is_active = False
+
+
+def end_by_password_change(app, client) -> None:
+    with app.app_context(), session_scope() as session:
+        account = session.exec(select(User)).one()
+        token = issue_reset_token(session, account, actor=None)
+        reset_password(session, token, NEW_PASSWORD)
+
+
+def end_everywhere(app, client) -> None:
+    log_in(app).post("/compte/deconnexion")
+
+
+@pytest.mark.parametrize("end", [end_by_deactivation, end_by_password_change, end_everywhere])
+def test_a_heartbeat_from_an_ended_log_in_is_sent_to_log_in_and_credits_nothing(app, other_worker, end):
+    client = log_in(app)
+    open_module(app, user(app).id, "premiers-pas")
+    saved = client.get_cookie("session").value
+    end(app, client)
+    replay = other_worker.test_client()
+    replay.set_cookie("session", saved)
+    for body in (BEAT, {**BEAT, "module": "inconnu"}):  # a refused request says « log in » too
+        response = replay.post("/activite", json=body)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], body
+    assert seconds_credited(app) == 0
+
+
+def test_a_heartbeat_after_log_out_with_a_saved_cookie_credits_nothing(app, other_worker):
+    client = log_in(app)
+    open_module(app, user(app).id, "premiers-pas")
+    saved = client.get_cookie("session").value
+    assert client.post("/logout").status_code == 302
+    replay = other_worker.test_client()
+    replay.set_cookie("session", saved)
+    assert replay.post("/activite", json=BEAT).status_code == 302
+    assert seconds_credited(app) == 0
+
+
+def test_a_heartbeat_with_only_the_remember_cookie_is_credited(app):
+    client = log_in(app, remember=True)
+    open_module(app, user(app).id, "premiers-pas")
+    client.delete_cookie("session")  # the browser was closed: « Rester connecté·e » logs in again
+    assert client.post("/activite", json=BEAT).get_json() == {"credited": 30}
+    assert seconds_credited(app) == 30
+
+
+def test_a_heartbeat_for_a_module_hidden_from_the_learner_is_unknown_and_credits_nothing(app):
+    client = log_in(app)
+    open_module(app, user(app).id, "premiers-pas")
+    with app.app_context(), session_scope() as session:
+        set_visibility(session, "premiers-pas", Audience.HIDDEN, actor=None)
+    response = client.post("/activite", json=BEAT)
+    assert response.status_code == 404 and response.get_json()["message"] == "Module ou section inconnu."
+    assert seconds_credited(app) == 0
 
 
 # « Mon compte » --------------------------------------------------------------------------------------

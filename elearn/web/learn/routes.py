@@ -6,6 +6,7 @@ Views stay thin: the rules live in :mod:`elearn.learning`; modules come from the
 from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import session as cookie_session
 from flask_login import current_user, login_required
 
 from elearn.content.model import Module, Section
@@ -207,33 +208,58 @@ def quiz_result(slug: str, quiz_id: str, number: int):
 
 
 @bp.route("/activite", methods=["POST"])
-@login_required
 def heartbeat():
-    """Active-time heartbeat from activity.js (JSON or sendBeacon form data)."""
+    """Active-time heartbeat from activity.js (JSON or sendBeacon form data).
+
+    Not ``login_required``: the learner is checked in the heartbeat's own read
+    (:func:`tracking.session_heartbeat`), with the loader's rule, so the busiest endpoint sends one
+    statement where Flask-Login's loader, the audiences and the progress took three. Anything unusual
+    (no log-in in the session cookie, a refused request) goes through Flask-Login as on every page.
+    """
+    session_id = _login_session_id()
+    if session_id is None:
+        return current_app.login_manager.unauthorized()
     data = json_object()
     if data is None:
         data = request.form
     module_slug, section_id, seconds = data.get("module"), data.get("section"), data.get("seconds", 0)
     if not isinstance(module_slug, str) or not isinstance(section_id, str):
-        return json_error(_("Requête invalide : le module et la section sont attendus, sous forme de textes."))
+        return _refused(json_error(_("Requête invalide : le module et la section sont attendus, sous forme de textes.")))
     library = get_library()
-    # Only a module this learner may see: one hidden from them, or not for their group, takes no time.
-    module = next((m for m in learner_modules() if m.slug == module_slug), None)
+    module = library.get(module_slug)
+    unknown = json_error(_("Module ou section inconnu."), 404)
     if module is None or module.section(section_id) is None:
-        return json_error(_("Module ou section inconnu."), 404)
+        return _refused(unknown)
     if isinstance(seconds, bool) or not isinstance(seconds, int | float | str):
-        return json_error(_("Durée invalide : un nombre de secondes est attendu."))
+        return _refused(json_error(_("Durée invalide : un nombre de secondes est attendu.")))
     try:
         seconds = int(seconds)
     except (TypeError, ValueError, OverflowError):
-        return json_error(_("Durée invalide : un nombre de secondes est attendu."))
-    db = get_session()
+        return _refused(json_error(_("Durée invalide : un nombre de secondes est attendu.")))
     prerequisites = [slug for slug in module.prerequisites if library.get(slug) is not None]
-    done = tracking.heartbeat(db, current_user.id, module.slug, section_id, seconds, prerequisites=prerequisites,
-                              read_after=read_after_seconds())
-    if done.read and done.sections_read >= len(module.sections):
+    beat = tracking.session_heartbeat(get_session(), session_id, module.slug, section_id, seconds, prerequisites=prerequisites,
+                                      read_after=read_after_seconds())
+    if beat.learner is None:  # logged out, deactivated, or a password changed since: as on every page
+        return current_app.login_manager.unauthorized()
+    if not beat.visible:  # a module hidden from this learner, or not for their group, takes no time
+        return unknown
+    if beat.done.read and beat.done.sections_read >= len(module.sections):
         _complete_if_due(module)  # the last section read may complete the module, as « Suivante » would
-    return jsonify(credited=done.credited)
+    return jsonify(credited=beat.done.credited)
+
+
+def _login_session_id() -> str | None:
+    """The log-in identifier in the session cookie (Flask-Login's ``_user_id``); without one, Flask-Login
+    may still log the learner in from the « Rester connecté·e » cookie, which puts one there."""
+    session_id = cookie_session.get("_user_id")
+    if session_id is None and current_user.is_authenticated:
+        session_id = cookie_session.get("_user_id")
+    return session_id if isinstance(session_id, str) else None
+
+
+def _refused(response):  # noqa: ANN001, ANN202 - a Flask response
+    """A refused heartbeat's answer, to a learner whose log-in is valid (else: log in, as on every page)."""
+    return response if current_user.is_authenticated else current_app.login_manager.unauthorized()
 
 
 def read_after_seconds() -> int:
