@@ -139,7 +139,8 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 MAX_SESSION_TOKEN = 32
 
 
-def _parse_session_id(session_id: str) -> tuple[int, int, str] | None:
+def session_id_parts(session_id: str) -> tuple[int, int, str] | None:
+    """(user id, session version, token) of a session identifier, or None when it is not one of ours."""
     user_id, version, token = (session_id.split(":") + ["", "", ""])[:3]
     if not (user_id.isdigit() and version.isdigit() and 0 < len(token) <= MAX_SESSION_TOKEN):
         return None
@@ -160,18 +161,13 @@ def session_is_live(ended: bool, is_active: bool, session_version: int, version:
     return not ended and is_active and session_version == version
 
 
-def session_id_parts(session_id: str) -> tuple[int, int, str] | None:
-    """(user id, session version, token) of a session identifier, or None when it is not one of ours."""
-    return _parse_session_id(session_id)
-
-
 def load_user_from_session_id(session: Session, session_id: str) -> User | None:
     """Flask-Login loader: the active user of a session that neither log-out nor a version bump ended.
 
     One query: the user by primary key, outer-joined to the ended-session row of the token, if any.
     An identifier without a token (opened before tokens existed) is refused: its holder logs in again.
     """
-    parsed = _parse_session_id(session_id)
+    parsed = session_id_parts(session_id)
     if parsed is None:
         return None
     user_id, version, token = parsed
@@ -188,7 +184,7 @@ def end_session(session: Session, session_id: str, *, lifetime: timedelta) -> No
     Rows older than ``lifetime`` (how long a cookie stays valid after it was signed) are purged here,
     as no cookie signed before them can still be accepted.
     """
-    parsed = _parse_session_id(session_id)
+    parsed = session_id_parts(session_id)
     if parsed is None:
         return
     user_id, _version, token = parsed

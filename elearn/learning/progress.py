@@ -64,9 +64,9 @@ class ModuleState:
     sections_read: set[str] = field(default_factory=set)
     #: Sections opened at least once (read or not): a page view of one of them has a row to update.
     sections_visited: set[str] = field(default_factory=set)
-    #: The learner's attempts and module progress as read-only rows with the entities' attributes
-    #: (an attempt's answers and outcome left out); the attempt a request has just stored is an entity.
     best: dict[str, QuizAttempt | None] = field(default_factory=dict)
+    #: The learner's attempts and module progress: read-only rows with the entities' attributes (an
+    #: attempt's answers and outcome left out); the attempt a request has just stored is an entity.
     attempts: list[QuizAttempt] = field(default_factory=list)
     progress: ModuleProgress | None = None
     #: Time on task and activity dates: 0 and None unless the states were read ``with_time``.

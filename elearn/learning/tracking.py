@@ -171,31 +171,17 @@ _PROGRESS = ModuleProgress.__table__.c  # type: ignore[attr-defined]
 _CLOCK = ActivityClock.__table__.c  # type: ignore[attr-defined]
 _SECTIONS = SectionProgress.__table__.c  # type: ignore[attr-defined]
 _TIME = ActiveTime.__table__.c  # type: ignore[attr-defined]
-
-#: A heartbeat's one read, built once (SQLAlchemy Core: the hot path of the busiest endpoint): the
-#: progress rows of the module and its prerequisites, with the learner's clock and whether the section
-#: is still unread alongside.
-_HEARTBEAT_STATE = select(  # type: ignore[call-overload]
-    _PROGRESS.module_slug,
-    _PROGRESS.started_at,
-    _PROGRESS.completed_at,
-    select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id")).scalar_subquery().label("credited_until"),
-    exists().where(
-        _SECTIONS.user_id == bindparam("user_id"),
-        _SECTIONS.module_slug == bindparam("module_slug"),
-        _SECTIONS.section_id == bindparam("section_id"),
-        _SECTIONS.read_at.is_(None),
-    ).label("unread"),
-).where(_PROGRESS.user_id == bindparam("user_id"), _PROGRESS.module_slug.in_(bindparam("slugs", expanding=True)))
-_CLOCK_OF = select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id"))
 _USER = User.__table__.c  # type: ignore[attr-defined]
 _AUDIENCE = ModuleVisibility.__table__.c  # type: ignore[attr-defined]
 _AUDIENCE_GROUP = ModuleVisibilityGroup.__table__.c  # type: ignore[attr-defined]
 
-#: The heartbeat endpoint's one read (:func:`session_heartbeat`): :data:`_HEARTBEAT_STATE`'s columns,
-#: with the learner's session check (Flask-Login's loader: the user's row and whether its log-in was
-#: ended) and the module's audience beside them, from the user's row outer-joined to the progress rows.
-_SESSION_HEARTBEAT_STATE = (
+_CLOCK_OF = select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id"))
+
+#: A heartbeat's one read, built once (SQLAlchemy Core: the hot path of the busiest endpoint): the
+#: user's row outer-joined to the progress rows of the module and its prerequisites, with alongside the
+#: session check (Flask-Login's loader: the user's row and whether its log-in was ended), the module's
+#: audience, the learner's clock and whether the section is still unread.
+_HEARTBEAT_STATE = (
     select(  # type: ignore[call-overload]
         _USER.id.label("user_id"),
         _USER.role,
@@ -340,10 +326,17 @@ def heartbeat(
     claimed = max(0, int(active_seconds))
     if claimed == 0:
         return Heartbeat()
-    rows = session.connection().execute(_HEARTBEAT_STATE, {
-        "user_id": user_id, "module_slug": module_slug, "section_id": section_id, "slugs": [module_slug, *prerequisites],
-    }).all()
+    rows = _read_state(session, user_id, "", module_slug, section_id, prerequisites)
     return _credit(session, user_id, rows, module_slug, section_id, claimed, now, prerequisites, read_after)
+
+
+def _read_state(session: Session, user_id: int, token: str, module_slug: str, section_id: str,
+                prerequisites: Sequence[str]) -> list[Any]:
+    """:data:`_HEARTBEAT_STATE`'s rows (none: no such user; one with no progress columns: nothing opened)."""
+    return session.connection().execute(_HEARTBEAT_STATE, {
+        "user_id": user_id, "token": token, "module_slug": module_slug, "section_id": section_id,
+        "slugs": [module_slug, *prerequisites],
+    }).all()
 
 
 @dataclass(frozen=True)
@@ -370,17 +363,14 @@ def session_heartbeat(
     now: datetime | None = None, prerequisites: Sequence[str] = (), read_after: int | None = None,
 ) -> SessionHeartbeat:
     """:func:`heartbeat` for the log-in ``session_id`` (Flask-Login's user id), with the session check and
-    the module's audience in the heartbeat's own read: one statement instead of three (the busiest
+    the module's audience checked on the heartbeat's own read: one statement instead of three (the busiest
     endpoint: a reader sends one a minute). The rules are the loader's (:func:`elearn.accounts.session_is_live`)
     and the catalogue's (:func:`elearn.visibility.may_see_audience`)."""
     parts = accounts.session_id_parts(session_id)
     if parts is None:
         return SessionHeartbeat(None)
     user_id, version, token = parts
-    rows = session.connection().execute(_SESSION_HEARTBEAT_STATE, {
-        "user_id": user_id, "token": token, "module_slug": module_slug, "section_id": section_id,
-        "slugs": [module_slug, *prerequisites],
-    }).all()
+    rows = _read_state(session, user_id, token, module_slug, section_id, prerequisites)
     if not rows or not accounts.session_is_live(rows[0].ended, rows[0].is_active, rows[0].session_version, version):
         return SessionHeartbeat(None)
     learner = SessionLearner(user_id, rows[0].role, rows[0].group_id)
@@ -390,8 +380,7 @@ def session_heartbeat(
     claimed = max(0, int(active_seconds))
     if claimed == 0:
         return SessionHeartbeat(learner, True)
-    progress = [row for row in rows if row.module_slug is not None]
-    return SessionHeartbeat(learner, True, _credit(session, user_id, progress, module_slug, section_id, claimed, now, prerequisites,
+    return SessionHeartbeat(learner, True, _credit(session, user_id, rows, module_slug, section_id, claimed, now, prerequisites,
                                                    read_after))
 
 
@@ -399,8 +388,8 @@ def _credit(
     session: Session, user_id: int, rows: Sequence[Any], module_slug: str, section_id: str, claimed: int, now: datetime,
     prerequisites: Sequence[str], read_after: int | None,
 ) -> Heartbeat:
-    """A heartbeat's writes, from its read: ``rows``, the progress rows of the module and its
-    prerequisites, each with the learner's clock and whether the section is unread."""
+    """A heartbeat's writes, from its read (:func:`_read_state`)."""
+    rows = [row for row in rows if row.module_slug is not None]  # the progress rows
     opened_at = _opening(rows, module_slug, prerequisites)
     if opened_at is None:
         return Heartbeat()

@@ -227,9 +227,8 @@ def heartbeat():
         return _refused(json_error(_("Requête invalide : le module et la section sont attendus, sous forme de textes.")))
     library = get_library()
     module = library.get(module_slug)
-    unknown = json_error(_("Module ou section inconnu."), 404)
     if module is None or module.section(section_id) is None:
-        return _refused(unknown)
+        return _refused(_unknown_module())
     if isinstance(seconds, bool) or not isinstance(seconds, int | float | str):
         return _refused(json_error(_("Durée invalide : un nombre de secondes est attendu.")))
     try:
@@ -242,7 +241,7 @@ def heartbeat():
     if beat.learner is None:  # logged out, deactivated, or a password changed since: as on every page
         return current_app.login_manager.unauthorized()
     if not beat.visible:  # a module hidden from this learner, or not for their group, takes no time
-        return unknown
+        return _unknown_module()
     if beat.done.read and beat.done.sections_read >= len(module.sections):
         _complete_if_due(module)  # the last section read may complete the module, as « Suivante » would
     return jsonify(credited=beat.done.credited)
@@ -255,6 +254,10 @@ def _login_session_id() -> str | None:
     if session_id is None and current_user.is_authenticated:
         session_id = cookie_session.get("_user_id")
     return session_id if isinstance(session_id, str) else None
+
+
+def _unknown_module():  # noqa: ANN202 - a Flask response
+    return json_error(_("Module ou section inconnu."), 404)
 
 
 def _refused(response):  # noqa: ANN001, ANN202 - a Flask response
