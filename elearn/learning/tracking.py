@@ -25,9 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, bindparam, exists, insert, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
@@ -177,36 +179,40 @@ _AUDIENCE_GROUP = ModuleVisibilityGroup.__table__.c  # type: ignore[attr-defined
 
 _CLOCK_OF = select(_CLOCK.credited_until).where(_CLOCK.user_id == bindparam("user_id"))
 
-#: A heartbeat's one read, built once (SQLAlchemy Core: the hot path of the busiest endpoint): the
-#: user's row outer-joined to the progress rows of the module and its prerequisites, with alongside the
-#: session check (Flask-Login's loader: the user's row and whether its log-in was ended), the module's
-#: audience, the learner's clock and whether the section is still unread.
-_HEARTBEAT_STATE = (
-    select(  # type: ignore[call-overload]
-        _USER.id.label("user_id"),
-        _USER.role,
-        _USER.group_id,
-        _USER.is_active,
-        _USER.session_version,
-        exists().where(EndedSession.__table__.c.token == bindparam("token")).label("ended"),  # type: ignore[attr-defined]
-        select(_AUDIENCE.mode).where(_AUDIENCE.slug == bindparam("module_slug")).scalar_subquery().label("audience"),
-        exists().where(_AUDIENCE_GROUP.slug == bindparam("module_slug"), _AUDIENCE_GROUP.group_id == _USER.group_id).label("in_group"),
-        select(_CLOCK.credited_until).where(_CLOCK.user_id == _USER.id).scalar_subquery().label("credited_until"),
-        exists().where(
-            _SECTIONS.user_id == _USER.id,
-            _SECTIONS.module_slug == bindparam("module_slug"),
-            _SECTIONS.section_id == bindparam("section_id"),
-            _SECTIONS.read_at.is_(None),
-        ).label("unread"),
-        _PROGRESS.module_slug,
-        _PROGRESS.started_at,
-        _PROGRESS.completed_at,
+@cache
+def _heartbeat_state(slugs: int) -> Any:
+    """A heartbeat's one read, built once per number of module slugs (SQLAlchemy Core: the hot path of the
+    busiest endpoint): the user's row outer-joined to the progress rows of the module and its
+    prerequisites (bound as ``slug0``, ``slug1``...: no list expanded on each request), with alongside
+    the session check (Flask-Login's loader: the user's row and whether its log-in was ended), the
+    module's audience, the learner's clock and whether the section is still unread."""
+    return (
+        select(  # type: ignore[call-overload]
+            _USER.id.label("user_id"),
+            _USER.role,
+            _USER.group_id,
+            _USER.is_active,
+            _USER.session_version,
+            exists().where(EndedSession.__table__.c.token == bindparam("token")).label("ended"),  # type: ignore[attr-defined]
+            select(_AUDIENCE.mode).where(_AUDIENCE.slug == bindparam("module_slug")).scalar_subquery().label("audience"),
+            exists().where(_AUDIENCE_GROUP.slug == bindparam("module_slug"), _AUDIENCE_GROUP.group_id == _USER.group_id).label("in_group"),
+            select(_CLOCK.credited_until).where(_CLOCK.user_id == _USER.id).scalar_subquery().label("credited_until"),
+            exists().where(
+                _SECTIONS.user_id == _USER.id,
+                _SECTIONS.module_slug == bindparam("module_slug"),
+                _SECTIONS.section_id == bindparam("section_id"),
+                _SECTIONS.read_at.is_(None),
+            ).label("unread"),
+            _PROGRESS.module_slug,
+            _PROGRESS.started_at,
+            _PROGRESS.completed_at,
+        )
+        .select_from(User.__table__)
+        .outerjoin(ModuleProgress.__table__, and_(
+            _PROGRESS.user_id == _USER.id, _PROGRESS.module_slug.in_([bindparam(f"slug{index}") for index in range(slugs)])))
+        .where(_USER.id == bindparam("user_id"))
     )
-    .select_from(User.__table__)
-    .outerjoin(ModuleProgress.__table__, and_(
-        _PROGRESS.user_id == _USER.id, _PROGRESS.module_slug.in_(bindparam("slugs", expanding=True))))
-    .where(_USER.id == bindparam("user_id"))
-)
+
 
 #: Sections of a module read by the learner (after a heartbeat marked one: may the module be complete?).
 _READ_IN_MODULE = select(func.count()).where(
@@ -217,6 +223,31 @@ _MOVE_CLOCK = (
     .where(_CLOCK.user_id == bindparam("learner"), _CLOCK.credited_until == bindparam("read"))
     .values(credited_until=bindparam("now"))
 )
+
+
+def _move_clock_add_time() -> Any:
+    """PostgreSQL: :data:`_MOVE_CLOCK` and the time row's upsert (:func:`_touch_activity`) as one statement,
+    a data-modifying CTE: the time row is written only if the clock moved, and returns a row only if it did
+    (the driver reports no rowcount for it). One round trip fewer on every heartbeat, the busiest request."""
+    moved = _MOVE_CLOCK.returning(_CLOCK.user_id).cte("moved")
+    columns = ("user_id", "module_slug", "section_id", "day", "seconds", "first_activity_at", "last_activity_at")
+    values = select(  # type: ignore[call-overload]
+        moved.c.user_id,
+        bindparam("module_slug", type_=_TIME.module_slug.type),
+        bindparam("section_id", type_=_TIME.section_id.type),
+        bindparam("day", type_=_TIME.day.type),
+        bindparam("seconds", type_=_TIME.seconds.type),
+        bindparam("now", type_=_TIME.first_activity_at.type),
+        bindparam("now", type_=_TIME.last_activity_at.type),
+    )
+    statement = postgresql.insert(ActiveTime.__table__).from_select(columns, values).add_cte(moved)  # type: ignore[attr-defined]
+    return statement.on_conflict_do_update(
+        index_elements=["user_id", "module_slug", "section_id", "day"],
+        set_={"seconds": _TIME.seconds + statement.excluded.seconds, "last_activity_at": statement.excluded.last_activity_at},
+    ).returning(_TIME.user_id)
+
+
+_MOVE_CLOCK_ADD_TIME = _move_clock_add_time()
 
 
 @dataclass(frozen=True)
@@ -249,13 +280,15 @@ def _first_credit(opened_at: datetime, claimed: int, now: datetime) -> int:
 
 
 def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed: int, now: datetime,
-                   credited_until: datetime | None) -> int:
-    """Move the learner's clock forward from ``credited_until`` (as read; None: no clock yet) and return
-    the seconds that may be credited.
+                   credited_until: datetime | None, module_slug: str, section_id: str) -> int:
+    """Move the learner's clock forward from ``credited_until`` (as read; None: no clock yet), add the
+    seconds that allows to the section's time row, and return them.
 
     A compare-and-swap update (``WHERE credited_until = <value read>``) makes concurrent heartbeats of
-    the same learner serialise correctly on any database: the loser re-reads and gets what is left.
+    the same learner serialise correctly on any database: the loser re-reads and gets what is left. On
+    PostgreSQL the swap and the time row are one statement (:data:`_MOVE_CLOCK_ADD_TIME`).
     """
+    together = session.connection().dialect.name == "postgresql"
     for _ in range(5):
         if credited_until is None:
             credit = _first_credit(opened_at, claimed, now)
@@ -267,13 +300,22 @@ def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed:
                 session.rollback()  # nothing was written before: the heartbeat's read comes first
                 credited_until = session.connection().execute(_CLOCK_OF, {"user_id": user_id}).scalar()
                 continue
+            _touch_activity(session, user_id, module_slug, section_id, now, credit)
             return credit
         elapsed = int((now - as_utc(credited_until)).total_seconds())
         credit = max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
         if credit == 0:
             return 0
-        moved = session.connection().execute(_MOVE_CLOCK, {"learner": user_id, "read": credited_until, "now": now})
-        if moved.rowcount == 1:
+        if together:
+            moved = session.connection().execute(_MOVE_CLOCK_ADD_TIME, {
+                "learner": user_id, "read": credited_until, "now": now, "module_slug": module_slug, "section_id": section_id,
+                "day": local(now).date(), "seconds": credit,
+            }).first() is not None
+        else:
+            moved = session.connection().execute(_MOVE_CLOCK, {"learner": user_id, "read": credited_until, "now": now}).rowcount == 1
+            if moved:
+                _touch_activity(session, user_id, module_slug, section_id, now, credit)
+        if moved:
             return credit
         credited_until = session.connection().execute(_CLOCK_OF, {"user_id": user_id}).scalar()
     return 0
@@ -332,10 +374,11 @@ def heartbeat(
 
 def _read_state(session: Session, user_id: int, token: str, module_slug: str, section_id: str,
                 prerequisites: Sequence[str]) -> list[Any]:
-    """:data:`_HEARTBEAT_STATE`'s rows (none: no such user; one with no progress columns: nothing opened)."""
-    return session.connection().execute(_HEARTBEAT_STATE, {
+    """:func:`_heartbeat_state`'s rows (none: no such user; one with no progress columns: nothing opened)."""
+    slugs = [module_slug, *prerequisites]
+    return session.connection().execute(_heartbeat_state(len(slugs)), {
         "user_id": user_id, "token": token, "module_slug": module_slug, "section_id": section_id,
-        "slugs": [module_slug, *prerequisites],
+        **{f"slug{index}": slug for index, slug in enumerate(slugs)},
     }).all()
 
 
@@ -394,11 +437,10 @@ def _credit(
     if opened_at is None:
         return Heartbeat()
     credited_until, unread = rows[0].credited_until, rows[0].unread  # the same on every row
-    credit = _advance_clock(session, user_id, opened_at, claimed, now, credited_until)
+    credit = _advance_clock(session, user_id, opened_at, claimed, now, credited_until, module_slug, section_id)
     if not credit:
         session.commit()
         return Heartbeat()
-    _touch_activity(session, user_id, module_slug, section_id, now, credit)
     read = bool(read_after is not None and unread and _mark_read_if_due(session, user_id, module_slug, section_id, now, read_after))
     sections_read = 0
     if read:  # read by its active time, as « Suivante » would have marked it: the LRS hears of it alike
