@@ -42,3 +42,16 @@ def add_or_insert(session: Session, table: Table, values: dict[str, Any], keys: 
     """
     connection = session.connection()
     connection.execute(_counting_upsert(connection.dialect.name, table, keys, added, replaced), values)
+
+
+@cache
+def _insert_if_absent(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+
+
+def insert_if_absent(session: Session, table: Table, values: dict[str, Any], keys: tuple[str, ...]) -> bool:
+    """Insert ``values`` unless a row with the same ``keys`` exists (then nothing changes), in the session's
+    transaction; True when the row was inserted. Built once per shape, like :func:`add_or_insert`."""
+    connection = session.connection()
+    return connection.execute(_insert_if_absent(connection.dialect.name, table, keys), values).rowcount == 1

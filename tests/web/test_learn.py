@@ -104,6 +104,19 @@ def test_reading_all_sections_and_passing_completes_the_module(app, client, auth
     assert count(app, SectionProgress) == 3
 
 
+def test_moving_on_from_the_last_unread_section_completes_the_module_wherever_it_is(app, client, auth, learner):
+    """« Suivante » skips the completion check while sections are left unread, and only then."""
+    auth.login(learner.email)
+    client.post(QUIZ, data={**RIGHT, "tentative": 1})
+    for section in ("verifier-ses-acquis", "accueil"):
+        client.post(f"/modules/premiers-pas/{section}/suivant")
+    assert count(app, ModuleProgress, completed_at=None) == 1  # « Notions » is left
+    response = client.post("/modules/premiers-pas/notions/suivant")  # the middle section, read last
+    assert response.headers["Location"].endswith("/modules/premiers-pas/verifier-ses-acquis")
+    assert count(app, ModuleProgress, completed_at=None) == 0
+    assert count(app, SectionProgress, read_at=None) == 0
+
+
 def test_heartbeat_credits_only_the_logged_in_learner(app, client, auth, learner, other_learner):
     auth.login(learner.email)
     open_module(app, learner.id, "premiers-pas")

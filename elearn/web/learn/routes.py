@@ -109,13 +109,13 @@ def next_section(slug: str, section_id: str):
     """Moving on from a section marks it read, then leads to the next one (or the module's end)."""
     module = _module_or_404(slug)
     index, current = _section_or_404(module, section_id)
-    db = get_session()
-    tracking.mark_section_read(db, current_user.id, module.slug, current.id)
-    state = state_for(module)  # read once, after the section was marked read
-    completed = _complete_if_due(module, state)
+    read = tracking.mark_section_read(get_session(), current_user.id, module.slug, current.id)
     if index + 1 < len(module.sections):
+        if read >= len(module.sections):  # only then may the module be complete (sections left: nothing to check)
+            _complete_if_due(module)
         return redirect(url_for("learn.section", slug=slug, section_id=module.sections[index + 1].id))
-    if completed:
+    state = state_for(module)  # read once, after the section was marked read
+    if _complete_if_due(module, state):
         flash(_("Bravo, vous avez terminé le module « %(title)s ».", title=module.title), "success")
     else:
         _explain_what_is_missing(module, state)
