@@ -156,8 +156,8 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     is the busiest request after it and the section page.
     """
     now = now or utcnow()
-    key = {"learner": user_id, "module": module_slug, "section": section_id}
-    marked = session.connection().execute(_MARK_READ, {**key, "now": now}).rowcount == 1 or insert_if_absent(
+    unread = {"learner": user_id, "module": module_slug, "section": section_id, "now": now}
+    marked = session.connection().execute(_MARK_READ, unread).rowcount == 1 or insert_if_absent(
         session,
         SectionProgress.__table__,  # type: ignore[attr-defined]
         {"user_id": user_id, "module_slug": module_slug, "section_id": section_id, "first_visited_at": now,
