@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from elearn.formatting import local
-from elearn.learning.upsert import add_or_insert, insert_if_absent
+from elearn.learning.upsert import add_or_insert, insert_if_absent, on_conflict_count
 from elearn import accounts, visibility
 from elearn.models import ActiveTime, ActivityClock, EndedSession, ModuleProgress, ModuleVisibility, ModuleVisibilityGroup, SectionProgress, User
 from elearn.models.base import utcnow
@@ -64,6 +64,11 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+#: A day's time row of a section: its key, and how a new write merges into it (seconds added, the last
+#: activity replaced); :func:`_touch_activity` and :data:`_MOVE_CLOCK_ADD_TIME` share it.
+_TIME_ROW = {"keys": ("user_id", "module_slug", "section_id", "day"), "added": ("seconds",), "replaced": ("last_activity_at",)}
+
+
 def _touch_activity(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, seconds: int) -> None:
     add_or_insert(
         session,
@@ -77,9 +82,7 @@ def _touch_activity(session: Session, user_id: int, module_slug: str, section_id
             "first_activity_at": now,
             "last_activity_at": now,
         },
-        ("user_id", "module_slug", "section_id", "day"),
-        added=("seconds",),
-        replaced=("last_activity_at",),
+        **_TIME_ROW,  # type: ignore[arg-type]
     )
 
 
@@ -254,10 +257,7 @@ def _move_clock_add_time() -> Any:
         bindparam("now", type_=_TIME.last_activity_at.type),
     )
     statement = postgresql.insert(ActiveTime.__table__).from_select(columns, values).add_cte(moved)  # type: ignore[attr-defined]
-    return statement.on_conflict_do_update(
-        index_elements=["user_id", "module_slug", "section_id", "day"],
-        set_={"seconds": _TIME.seconds + statement.excluded.seconds, "last_activity_at": statement.excluded.last_activity_at},
-    ).returning(_TIME.user_id)
+    return on_conflict_count(statement, **_TIME_ROW).returning(_TIME.user_id)  # type: ignore[arg-type]
 
 
 _MOVE_CLOCK_ADD_TIME = _move_clock_add_time()

@@ -16,20 +16,28 @@ def upsert(session: Session, table: Table, values: dict[str, Any], keys: list[st
     The database resolves the race between two requests creating the same row, which a
     "select then insert" in Python cannot do.
     """
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table).values(**values)
+    statement = _insert(session.get_bind().dialect.name, table).values(**values)
     statement = statement.on_conflict_do_update(index_elements=keys, set_=update)
     session.exec(statement)  # type: ignore[call-overload]
 
 
-@cache
-def _counting_upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...], replaced: tuple[str, ...]) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    statement = module.insert(table)
+def _insert(dialect: str, table: Table) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL alike)."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table)
+
+
+def on_conflict_count(statement: Any, keys: tuple[str, ...], added: tuple[str, ...], replaced: tuple[str, ...]) -> Any:
+    """``statement`` (a dialect's INSERT on some table) with :func:`add_or_insert`'s rule on conflict on
+    ``keys``: the ``added`` columns' values added to the row's, the ``replaced`` ones overwritten."""
+    table = statement.table
     changes = {name: table.c[name] + statement.excluded[name] for name in added}
     changes.update({name: statement.excluded[name] for name in replaced})
     return statement.on_conflict_do_update(index_elements=list(keys), set_=changes)
+
+
+@cache
+def _counting_upsert(dialect: str, table: Table, keys: tuple[str, ...], added: tuple[str, ...], replaced: tuple[str, ...]) -> Any:
+    return on_conflict_count(_insert(dialect, table), keys, added, replaced)
 
 
 def add_or_insert(session: Session, table: Table, values: dict[str, Any], keys: tuple[str, ...], added: tuple[str, ...] = (),
@@ -46,8 +54,7 @@ def add_or_insert(session: Session, table: Table, values: dict[str, Any], keys: 
 
 @cache
 def _insert_if_absent(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table).on_conflict_do_nothing(index_elements=list(keys))
+    return _insert(dialect, table).on_conflict_do_nothing(index_elements=list(keys))
 
 
 def insert_if_absent(session: Session, table: Table, values: dict[str, Any], keys: tuple[str, ...]) -> bool:
