@@ -87,6 +87,9 @@ def test_a_trainer_authors_publishes_and_rolls_back_a_module(browser: Browser, l
     shoot(trainer, "module")
     trainer.get_by_role("link", name="Première section").click()
     text = trainer.get_by_label("Texte de la section (Markdown)")
+    # editor.js listens for typing once it has set the editor up, which shows its toolbar: on a busy
+    # machine the deferred script may run after a fill that comes at once, and nothing would be checked.
+    expect(trainer.locator("[data-editor-toolbar]")).to_be_visible()
     text.fill(SECTION_WITH_AN_ERROR)
 
     # 2. The error shows under the editor, with its line; fixed, the preview follows; published.
