@@ -33,6 +33,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
+from elearn.db import ONLY_WRITE
 from elearn.formatting import local
 from elearn.learning.upsert import add_or_insert, insert_if_absent, on_conflict_count
 from elearn import accounts, visibility
@@ -261,6 +262,9 @@ def _move_clock_add_time() -> Any:
 
 
 _MOVE_CLOCK_ADD_TIME = _move_clock_add_time()
+#: The same, when it is the heartbeat's only write (the section already read, or no read rule): on
+#: PostgreSQL it commits on its own, without BEGIN and COMMIT (:data:`elearn.db.ONLY_WRITE`).
+_MOVE_CLOCK_ADD_TIME_ONLY = _MOVE_CLOCK_ADD_TIME.execution_options(**{ONLY_WRITE: True})
 
 
 @dataclass(frozen=True)
@@ -293,13 +297,14 @@ def _first_credit(opened_at: datetime, claimed: int, now: datetime) -> int:
 
 
 def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed: int, now: datetime,
-                   credited_until: datetime | None, module_slug: str, section_id: str) -> int:
+                   credited_until: datetime | None, module_slug: str, section_id: str, only_write: bool = False) -> int:
     """Move the learner's clock forward from ``credited_until`` (as read; None: no clock yet), add the
     seconds that allows to the section's time row, and return them.
 
     A compare-and-swap update (``WHERE credited_until = <value read>``) makes concurrent heartbeats of
     the same learner serialise correctly on any database: the loser re-reads and gets what is left. On
-    PostgreSQL the swap and the time row are one statement (:data:`_MOVE_CLOCK_ADD_TIME`).
+    PostgreSQL the swap and the time row are one statement (:data:`_MOVE_CLOCK_ADD_TIME`), which with
+    ``only_write`` (the caller writes nothing else before committing) commits on its own.
     """
     together = session.connection().dialect.name == "postgresql"
     for _ in range(5):
@@ -320,7 +325,7 @@ def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed:
         if credit == 0:
             return 0
         if together:
-            moved = session.connection().execute(_MOVE_CLOCK_ADD_TIME, {
+            moved = session.connection().execute(_MOVE_CLOCK_ADD_TIME_ONLY if only_write else _MOVE_CLOCK_ADD_TIME, {
                 "learner": user_id, "read": credited_until, "now": now, "module_slug": module_slug, "section_id": section_id,
                 "day": local(now).date(), "seconds": credit,
             }).first() is not None
@@ -442,11 +447,13 @@ def _credit(
     if opened_at is None:
         return Heartbeat()
     credited_until, unread = rows[0].credited_until, rows[0].unread  # the same on every row
-    credit = _advance_clock(session, user_id, opened_at, claimed, now, credited_until, module_slug, section_id)
+    may_mark_read = bool(read_after is not None and unread)
+    credit = _advance_clock(session, user_id, opened_at, claimed, now, credited_until, module_slug, section_id,
+                            only_write=not may_mark_read)
     if not credit:
         session.commit()
         return Heartbeat()
-    read = bool(read_after is not None and unread and _mark_read_if_due(session, user_id, module_slug, section_id, now, read_after))
+    read = bool(may_mark_read and _mark_read_if_due(session, user_id, module_slug, section_id, now, read_after))
     sections_read = 0
     if read:  # read by its active time, as « Suivante » would have marked it: the LRS hears of it alike
         xapi.section_read(session, user_id, module_slug, section_id, now)

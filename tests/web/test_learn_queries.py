@@ -8,16 +8,19 @@ write on every view is what made them slow.
 from __future__ import annotations
 
 import html
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from psycopg.pq import TransactionStatus
 from sqlalchemy import event
 from sqlmodel import select
 
 from elearn.db import get_engine, session_scope
-from elearn.models import ModuleProgress, QuizAttempt
+from elearn.models import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt
 from tests.conftest import add_active_seconds, open_module
 
 SECTION = "/modules/premiers-pas/accueil"
@@ -33,10 +36,13 @@ READ_STATEMENTS = 5
 class Work:
     statements: list[str] = field(default_factory=list)
     commits: int = 0
+    #: For each statement: whether the driver's connection was inside a transaction once it had run.
+    in_transaction: list[bool] = field(default_factory=list)
 
     @property
     def writes(self) -> list[str]:
-        return [s for s in self.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+        return [s for s in self.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+                or s.lstrip().upper().startswith("WITH") and ("INSERT INTO" in s or "UPDATE " in s)]  # a writing CTE
 
 
 @contextmanager
@@ -51,12 +57,20 @@ def database_work(app) -> Iterator[Work]:  # noqa: ANN001
     def on_commit(_conn) -> None:  # noqa: ANN001
         work.commits += 1
 
+    def after_statement(_conn, cursor, *_args) -> None:  # noqa: ANN001
+        driver = cursor.connection
+        work.in_transaction.append(
+            driver.in_transaction if isinstance(driver, sqlite3.Connection) else driver.info.transaction_status != TransactionStatus.IDLE
+        )
+
     event.listen(engine, "before_cursor_execute", on_statement)
+    event.listen(engine, "after_cursor_execute", after_statement)
     event.listen(engine, "commit", on_commit)
     try:
         yield work
     finally:
         event.remove(engine, "before_cursor_execute", on_statement)
+        event.remove(engine, "after_cursor_execute", after_statement)
         event.remove(engine, "commit", on_commit)
 
 
@@ -82,6 +96,27 @@ def test_the_first_view_of_a_section_records_the_position(app, reader):
         assert session.exec(select(ModuleProgress)).one().last_section_id == "accueil"
 
 
+def write_span(work: Work) -> tuple[int, int]:
+    """The positions of the first and the last writing statement."""
+    writing = [n for n, statement in enumerate(work.statements) if statement in work.writes]
+    return writing[0], writing[-1]
+
+
+def postgresql(app) -> bool:  # noqa: ANN001
+    return app.config["ELEARN_DATABASE_URL"].startswith("postgresql")
+
+
+def test_pages_that_only_read_open_no_transaction_on_postgresql(app, reader):
+    """Reads go out on their own (elearn.db): no BEGIN before them, no ROLLBACK after, on every page."""
+    reader.get(SECTION)
+    with database_work(app) as work:
+        assert reader.get(SECTION).status_code == 200
+        assert reader.get("/modules").status_code == 200
+    assert len(work.in_transaction) == len(work.statements) > 2
+    # SQLite's own driver never opened one for a read (it begins before the first INSERT, UPDATE or DELETE)
+    assert not any(work.in_transaction)
+
+
 def test_section_with_a_quiz_needs_no_query_per_quiz(app, reader):
     reader.get(QUIZ_SECTION)
     with database_work(app) as work:
@@ -105,6 +140,9 @@ def test_quiz_submission_is_one_insert_and_one_commit(app, reader):
     assert response.status_code == 302 and response.headers["Location"].endswith("/tentative/1")
     assert sorted(w.split(" (")[0] for w in work.writes) == ["INSERT INTO outbox_message", "INSERT INTO quizattempt"]
     assert work.commits == 1
+    # the reads on their own, then one transaction from the first insert to the commit
+    first, last = write_span(work)
+    assert not any(work.in_transaction[:first]) and all(work.in_transaction[first:last + 1])
     assert len(work.statements) <= READ_STATEMENTS + 3  # + the two inserts, + the gradebook links
 
 
@@ -137,3 +175,38 @@ def test_a_heartbeat_that_reads_one_section_of_several_left_does_not_read_the_st
     assert any(w.startswith("UPDATE sectionprogress") for w in work.writes)  # read by its active time
     assert not [s for s in work.statements if "FROM quizattempt" in s]  # the states were not read
     assert work.commits == 1
+
+
+def start_clock(app, user_id: int) -> None:  # noqa: ANN001
+    """The learner's time was last credited an hour ago (the clock row exists: no first-credit insert)."""
+    with app.app_context(), session_scope() as session:
+        session.add(ActivityClock(user_id=user_id, credited_until=datetime.now(UTC) - timedelta(hours=1)))
+
+
+def test_a_heartbeat_on_a_read_section_credits_in_one_statement_without_a_transaction(app, reader, learner):
+    """PostgreSQL: the clock and the time row are one statement, the heartbeat's only write, so it runs
+    on its own (elearn.db.ONLY_WRITE): no BEGIN, no COMMIT."""
+    open_module(app, learner.id, "premiers-pas")
+    start_clock(app, learner.id)
+    reader.post("/modules/premiers-pas/accueil/suivant")  # read: the heartbeat will not mark it
+    with database_work(app) as work:
+        reply = reader.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 30})
+    assert reply.get_json() == {"credited": 30}
+    assert len(work.writes) == (1 if postgresql(app) else 2)
+    if postgresql(app):
+        assert not any(work.in_transaction)
+    with app.app_context(), session_scope() as session:
+        assert sum(row.seconds for row in session.exec(select(ActiveTime)).all()) == 30
+
+
+def test_a_heartbeat_that_marks_a_section_read_writes_in_one_transaction(app, reader, learner):
+    """The credit, the section marked read and its xAPI message commit together, or not at all."""
+    open_module(app, learner.id, "premiers-pas")
+    start_clock(app, learner.id)
+    reader.get("/modules/premiers-pas/accueil")
+    with database_work(app) as work:
+        reply = reader.post("/activite", json={"module": "premiers-pas", "section": "accueil", "seconds": 30})
+    assert reply.get_json() == {"credited": 30}
+    assert len(work.writes) >= 3  # the credit, the section, its xAPI message
+    first, last = write_span(work)
+    assert not any(work.in_transaction[:first]) and all(work.in_transaction[first:last + 1]) and work.commits == 1
