@@ -70,6 +70,12 @@ def as_utc(moment: datetime) -> datetime:
 _TIME_ROW = {"keys": ("user_id", "module_slug", "section_id", "day"), "added": ("seconds",), "replaced": ("last_activity_at",)}
 
 
+#: The merge rules of a page view's two other rows: the section's (last visit replaced) and the module's
+#: position (the section and the last activity replaced); :func:`record_visit` and :data:`_RECORD_VISIT`.
+_VISITED_ROW = {"keys": ("user_id", "module_slug", "section_id"), "added": (), "replaced": ("last_visited_at",)}
+_POSITION_ROW = {"keys": ("user_id", "module_slug"), "added": (), "replaced": ("last_section_id", "last_activity_at")}
+
+
 def _touch_activity(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, seconds: int) -> None:
     add_or_insert(
         session,
@@ -97,25 +103,50 @@ def record_visit(
     statement is queued; the outbox keeps one per learner and module).
     """
     now = now or utcnow()
-    # Prebuilt upserts (a page view that moves the position is the busiest write after the heartbeat).
-    add_or_insert(
-        session,
-        SectionProgress.__table__,  # type: ignore[attr-defined]
-        {"user_id": user_id, "module_slug": module_slug, "section_id": section_id, "first_visited_at": now, "last_visited_at": now},
-        ("user_id", "module_slug", "section_id"),
-        replaced=("last_visited_at",),
-    )
-    add_or_insert(
-        session,
-        ModuleProgress.__table__,  # type: ignore[attr-defined]
-        {"user_id": user_id, "module_slug": module_slug, "started_at": now, "last_section_id": section_id, "last_activity_at": now},
-        ("user_id", "module_slug"),
-        replaced=("last_section_id", "last_activity_at"),
-    )
-    _touch_activity(session, user_id, module_slug, section_id, now, 0)
+    values = {"user_id": user_id, "module_slug": module_slug, "section_id": section_id, "now": now, "day": local(now).date(), "seconds": 0}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        # one statement; its transaction's only write unless the launch is queued after it
+        connection.execute(_RECORD_VISIT if first_in_module else _RECORD_VISIT_ONLY, values)
+    else:  # prebuilt upserts (a page view that moves the position is the busiest write after the heartbeat)
+        add_or_insert(
+            session,
+            SectionProgress.__table__,  # type: ignore[attr-defined]
+            {"user_id": user_id, "module_slug": module_slug, "section_id": section_id, "first_visited_at": now, "last_visited_at": now},
+            **_VISITED_ROW,  # type: ignore[arg-type]
+        )
+        add_or_insert(
+            session,
+            ModuleProgress.__table__,  # type: ignore[attr-defined]
+            {"user_id": user_id, "module_slug": module_slug, "started_at": now, "last_section_id": section_id, "last_activity_at": now},
+            **_POSITION_ROW,  # type: ignore[arg-type]
+        )
+        _touch_activity(session, user_id, module_slug, section_id, now, 0)
     if first_in_module:
         xapi.module_launched(session, user_id, module_slug, now)
     session.commit()
+
+
+def _record_visit() -> Any:
+    """PostgreSQL: :func:`record_visit`'s three upserts (the section's row, the module's position, the
+    day's time row) as one statement, two data-modifying CTEs and an INSERT: one round trip instead of
+    three, and with :data:`elearn.db.ONLY_WRITE` no BEGIN and COMMIT either."""
+
+    def upsert(table: Any, row: dict[str, Any], names: dict[str, str], rule: dict[str, tuple[str, ...]]) -> Any:
+        values = {column: bindparam(names.get(column, column), type_=table.c[column].type) for column in row}
+        return on_conflict_count(postgresql.insert(table).values(values), **rule)  # type: ignore[arg-type]
+
+    visited = upsert(SectionProgress.__table__, dict.fromkeys(("user_id", "module_slug", "section_id", "first_visited_at", "last_visited_at")),  # type: ignore[attr-defined]
+                     {"first_visited_at": "now", "last_visited_at": "now"}, _VISITED_ROW)
+    position = upsert(ModuleProgress.__table__, dict.fromkeys(("user_id", "module_slug", "started_at", "last_section_id", "last_activity_at")),  # type: ignore[attr-defined]
+                      {"started_at": "now", "last_section_id": "section_id", "last_activity_at": "now"}, _POSITION_ROW)
+    time = upsert(ActiveTime.__table__, dict.fromkeys(("user_id", "module_slug", "section_id", "day", "seconds", "first_activity_at", "last_activity_at")),  # type: ignore[attr-defined]
+                  {"first_activity_at": "now", "last_activity_at": "now"}, _TIME_ROW)
+    return time.add_cte(visited.cte("visited")).add_cte(position.cte("position"))
+
+
+_RECORD_VISIT = _record_visit()
+_RECORD_VISIT_ONLY = _RECORD_VISIT.execution_options(**{ONLY_WRITE: True})
 
 
 def visit_is_recorded(states: Sequence[ModuleState], module_slug: str, section_id: str, now: datetime) -> bool:

@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlmodel import select
 
 from elearn.db import get_engine, session_scope
-from elearn.models import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt
+from elearn.models import ActiveTime, ActivityClock, ModuleProgress, QuizAttempt, SectionProgress
 from tests.conftest import add_active_seconds, open_module
 
 SECTION = "/modules/premiers-pas/accueil"
@@ -115,6 +115,27 @@ def test_pages_that_only_read_open_no_transaction_on_postgresql(app, reader):
     assert len(work.in_transaction) == len(work.statements) > 2
     # SQLite's own driver never opened one for a read (it begins before the first INSERT, UPDATE or DELETE)
     assert not any(work.in_transaction)
+
+
+def test_moving_on_in_a_module_records_the_visit_in_one_statement_on_postgresql(app, reader, learner):
+    """The section's row, the module's position and the day's time row: one statement, the request's only
+    write, so it runs on its own (no BEGIN, no COMMIT); the first view of a module also queues its launch,
+    in the same transaction."""
+    with database_work(app) as first:
+        assert reader.get(SECTION).status_code == 200
+    first_write, last_write = write_span(first)
+    assert all(first.in_transaction[first_write:last_write + 1])
+    assert any("INSERT INTO outbox_message" in statement for statement in first.writes)
+    with database_work(app) as work:
+        assert reader.get("/modules/premiers-pas/notions").status_code == 200
+    assert len(work.writes) == (1 if postgresql(app) else 3) and work.commits == 1
+    if postgresql(app):
+        assert not any(work.in_transaction)
+    with app.app_context(), session_scope() as session:
+        assert session.exec(select(ModuleProgress)).one().last_section_id == "notions"
+        visited = {row.section_id for row in session.exec(select(SectionProgress)).all()}
+        assert visited == {"accueil", "notions"}
+        assert {row.section_id: row.seconds for row in session.exec(select(ActiveTime)).all()} == {"accueil": 0, "notions": 0}
 
 
 def test_section_with_a_quiz_needs_no_query_per_quiz(app, reader):
