@@ -42,7 +42,7 @@ from elearn.learning.tracking import HEARTBEAT_INTERVAL_SECONDS
 HEARTBEAT_SECONDS = HEARTBEAT_INTERVAL_SECONDS  # activity.js's cadence
 P95_LIMIT_MS = 200
 #: Learners present at each step of the ramp.
-LEVELS = (500, 1000, 2000, 4000, 6000, 8000, 10000, 12000, 15000)
+LEVELS = (500, 1000, 2000, 4000, 6000, 8000, 10000, 12000, 15000, 20000, 25000)
 #: Reading time of a section: log-normal around the nominal time, with this spread (sigma).
 READING_SPREAD = 0.5
 
