@@ -90,11 +90,19 @@ def _start_reading(connection) -> None:  # noqa: ANN001 - SQLAlchemy event
 
 
 def _start_writing(_connection, cursor, statement, _parameters, context, _executemany) -> None:  # noqa: ANN001
-    """Before a statement that needs a transaction, leave autocommit: psycopg sends ``BEGIN`` first."""
+    """Before a statement that needs a transaction, leave autocommit: psycopg sends ``BEGIN`` first.
+
+    Not for a statement marked :data:`ONLY_WRITE`, nor on a connection its user put in autocommit
+    (``isolation_level="AUTOCOMMIT"``: ``CREATE INDEX CONCURRENTLY``, ``VACUUM``), which must stay out
+    of any transaction.
+    """
     driver = cursor.connection
-    if driver.autocommit and (isinstance(cursor, ServerCursor) or needs_transaction(statement)) and not (
-        context is not None and context.execution_options.get(ONLY_WRITE)
-    ):
+    if not driver.autocommit:
+        return
+    options = context.execution_options if context is not None else {}
+    if options.get(ONLY_WRITE) or options.get("isolation_level") == "AUTOCOMMIT":
+        return
+    if isinstance(cursor, ServerCursor) or needs_transaction(statement):
         driver.autocommit = False
 
 

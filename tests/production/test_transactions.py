@@ -108,6 +108,16 @@ def test_a_statement_marked_as_the_only_write_commits_on_its_own(app):
     assert users(app) == {"seul@exemple.fr"}
 
 
+@ONLY_POSTGRESQL
+def test_a_connection_put_in_autocommit_stays_out_of_transactions(app):
+    """What must run outside any transaction still can (SQLAlchemy's AUTOCOMMIT isolation level)."""
+    with app.app_context(), db.get_engine().connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.execute(text('CREATE INDEX CONCURRENTLY ix_user_full_name_test ON "user" (full_name)'))
+        assert connection.connection.driver_connection.info.transaction_status == TransactionStatus.IDLE
+        connection.execute(text("DROP INDEX CONCURRENTLY ix_user_full_name_test"))
+
+
 @pytest.mark.parametrize(("statement", "needs"), [
     ("SELECT id FROM module", False),
     ("  select 1", False),
