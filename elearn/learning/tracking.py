@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, bindparam, exists, insert, update
+from sqlalchemy import and_, bindparam, case, exists, insert, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
@@ -188,11 +188,17 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     Returns how many of the module's sections the learner has read, this one included (rows of sections
     since removed from the module count too, so it may only overstate): while it is below the module's
     number of sections, the module cannot be complete. Prebuilt statements, as for the heartbeat: « Suivante »
-    is the busiest request after it and the section page.
+    is the busiest request after it and the section page. A section already read (most often by the
+    heartbeats' 30-second rule, before the reader reaches « Suivante ») costs one read and no transaction.
     """
     now = now or utcnow()
+    connection = session.connection()
+    known = connection.execute(_READ_IN_MODULE_AND_SECTION, {"user_id": user_id, "module_slug": module_slug, "section_id": section_id}).one()
+    if known.this_one:  # read already (a heartbeat's 30 s, most often): nothing to write, no transaction
+        session.commit()
+        return int(known.read)
     unread = {"learner": user_id, "module": module_slug, "section": section_id, "now": now}
-    marked = session.connection().execute(_MARK_READ, unread).rowcount == 1 or insert_if_absent(
+    marked = connection.execute(_MARK_READ, unread).rowcount == 1 or insert_if_absent(
         session,
         SectionProgress.__table__,  # type: ignore[attr-defined]
         {"user_id": user_id, "module_slug": module_slug, "section_id": section_id, "first_visited_at": now,
@@ -201,7 +207,9 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     )
     if marked:
         xapi.section_read(session, user_id, module_slug, section_id, now)
-    read = session.connection().execute(_READ_IN_MODULE, {"user_id": user_id, "module_slug": module_slug}).scalar()
+    # counted after the mark, as the heartbeat counts after its own: of two requests marking a module's
+    # last two sections at once, the later one sees both
+    read = connection.execute(_READ_IN_MODULE, {"user_id": user_id, "module_slug": module_slug}).scalar()
     session.commit()
     return int(read or 0)
 
@@ -266,6 +274,13 @@ _MARK_READ = (
 _READ_IN_MODULE = select(func.count()).where(
     _SECTIONS.user_id == bindparam("user_id"), _SECTIONS.module_slug == bindparam("module_slug"), _SECTIONS.read_at.is_not(None)
 )
+#: « Suivante »'s first read: how many of the module's sections the learner has read, and whether this
+#: one is among them (then there is nothing to write).
+_READ_IN_MODULE_AND_SECTION = select(
+    func.count(_SECTIONS.read_at).label("read"),
+    func.coalesce(func.max(case((and_(_SECTIONS.section_id == bindparam("section_id"), _SECTIONS.read_at.is_not(None)), 1), else_=0)), 0)
+    .label("this_one"),
+).where(_SECTIONS.user_id == bindparam("user_id"), _SECTIONS.module_slug == bindparam("module_slug"))
 _MOVE_CLOCK = (
     update(ActivityClock.__table__)  # type: ignore[attr-defined]
     .where(_CLOCK.user_id == bindparam("learner"), _CLOCK.credited_until == bindparam("read"))

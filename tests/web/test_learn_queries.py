@@ -231,3 +231,18 @@ def test_a_heartbeat_that_marks_a_section_read_writes_in_one_transaction(app, re
     assert len(work.writes) >= 3  # the credit, the section, its xAPI message
     first, last = write_span(work)
     assert not any(work.in_transaction[:first]) and all(work.in_transaction[first:last + 1]) and work.commits == 1
+
+
+def test_moving_on_from_a_section_already_read_writes_nothing(app, reader, learner):
+    """Readers reach « Suivante » after the heartbeats' 30 seconds have marked the section: one read
+    answers, and no transaction is opened."""
+    reader.get(SECTION)
+    assert reader.post("/modules/premiers-pas/accueil/suivant").status_code == 302  # marks it read
+    with database_work(app) as work:
+        moved = reader.post("/modules/premiers-pas/accueil/suivant")
+    assert moved.status_code == 302 and moved.headers["Location"].endswith("/modules/premiers-pas/notions")
+    assert work.writes == [] and not any(work.in_transaction)
+    assert len(work.statements) <= 3  # the learner, who sees which module, then the module's read sections
+    with app.app_context(), session_scope() as session:
+        assert [row.section_id for row in session.exec(select(SectionProgress).where(SectionProgress.read_at.is_not(None))).all()] == ["accueil"]
+
