@@ -132,16 +132,18 @@ def _record_visit() -> Any:
     day's time row) as one statement, two data-modifying CTEs and an INSERT: one round trip instead of
     three, and with :data:`elearn.db.ONLY_WRITE` no BEGIN and COMMIT either."""
 
-    def upsert(table: Any, row: dict[str, Any], names: dict[str, str], rule: dict[str, tuple[str, ...]]) -> Any:
-        values = {column: bindparam(names.get(column, column), type_=table.c[column].type) for column in row}
+    def upsert(table: Any, columns: tuple[str, ...], rule: dict[str, tuple[str, ...]], **names: str) -> Any:
+        """``table``'s INSERT of ``columns`` (bound to parameters of the same name, or as ``names`` says),
+        with ``rule`` on conflict."""
+        values = {column: bindparam(names.get(column, column), type_=table.c[column].type) for column in columns}
         return on_conflict_count(postgresql.insert(table).values(values), **rule)  # type: ignore[arg-type]
 
-    visited = upsert(SectionProgress.__table__, dict.fromkeys(("user_id", "module_slug", "section_id", "first_visited_at", "last_visited_at")),  # type: ignore[attr-defined]
-                     {"first_visited_at": "now", "last_visited_at": "now"}, _VISITED_ROW)
-    position = upsert(ModuleProgress.__table__, dict.fromkeys(("user_id", "module_slug", "started_at", "last_section_id", "last_activity_at")),  # type: ignore[attr-defined]
-                      {"started_at": "now", "last_section_id": "section_id", "last_activity_at": "now"}, _POSITION_ROW)
-    time = upsert(ActiveTime.__table__, dict.fromkeys(("user_id", "module_slug", "section_id", "day", "seconds", "first_activity_at", "last_activity_at")),  # type: ignore[attr-defined]
-                  {"first_activity_at": "now", "last_activity_at": "now"}, _TIME_ROW)
+    visited = upsert(SectionProgress.__table__, ("user_id", "module_slug", "section_id", "first_visited_at", "last_visited_at"),  # type: ignore[attr-defined]
+                     _VISITED_ROW, first_visited_at="now", last_visited_at="now")
+    position = upsert(ModuleProgress.__table__, ("user_id", "module_slug", "started_at", "last_section_id", "last_activity_at"),  # type: ignore[attr-defined]
+                      _POSITION_ROW, started_at="now", last_section_id="section_id", last_activity_at="now")
+    time = upsert(ActiveTime.__table__, ("user_id", "module_slug", "section_id", "day", "seconds", "first_activity_at", "last_activity_at"),  # type: ignore[attr-defined]
+                  _TIME_ROW, first_activity_at="now", last_activity_at="now")
     return time.add_cte(visited.cte("visited")).add_cte(position.cte("position"))
 
 
@@ -193,7 +195,8 @@ def mark_section_read(session: Session, user_id: int, module_slug: str, section_
     """
     now = now or utcnow()
     connection = session.connection()
-    known = connection.execute(_READ_IN_MODULE_AND_SECTION, {"user_id": user_id, "module_slug": module_slug, "section_id": section_id}).one()
+    where = {"user_id": user_id, "module_slug": module_slug, "section_id": section_id}
+    known = connection.execute(_READ_IN_MODULE_AND_SECTION, where).one()
     if known.this_one:  # read already (a heartbeat's 30 s, most often): nothing to write, no transaction
         session.commit()
         return int(known.read)

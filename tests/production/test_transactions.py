@@ -19,6 +19,7 @@ from elearn.models.base import utcnow
 from elearn.reporting.records import BATCH_SIZE
 from tests.pgserver import ONLY_POSTGRESQL
 
+
 def in_transaction(session: Session) -> bool:
     driver = session.connection().connection.driver_connection
     return driver.info.transaction_status != TransactionStatus.IDLE

@@ -244,5 +244,6 @@ def test_moving_on_from_a_section_already_read_writes_nothing(app, reader, learn
     assert work.writes == [] and not any(work.in_transaction)
     assert len(work.statements) <= 3  # the learner, who sees which module, then the module's read sections
     with app.app_context(), session_scope() as session:
-        assert [row.section_id for row in session.exec(select(SectionProgress).where(SectionProgress.read_at.is_not(None))).all()] == ["accueil"]
+        read = session.exec(select(SectionProgress).where(SectionProgress.read_at.is_not(None))).all()
+        assert [row.section_id for row in read] == ["accueil"]
 
