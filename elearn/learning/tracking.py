@@ -103,11 +103,12 @@ def record_visit(
     statement is queued; the outbox keeps one per learner and module).
     """
     now = now or utcnow()
-    values = {"user_id": user_id, "module_slug": module_slug, "section_id": section_id, "now": now, "day": local(now).date(), "seconds": 0}
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # one statement; its transaction's only write unless the launch is queued after it
-        connection.execute(_RECORD_VISIT if first_in_module else _RECORD_VISIT_ONLY, values)
+        connection.execute(_RECORD_VISIT if first_in_module else _RECORD_VISIT_ONLY, {
+            "user_id": user_id, "module_slug": module_slug, "section_id": section_id, "now": now, "day": local(now).date(), "seconds": 0,
+        })
     else:  # prebuilt upserts (a page view that moves the position is the busiest write after the heartbeat)
         add_or_insert(
             session,
