@@ -39,6 +39,8 @@ from elearn.learning.upsert import add_or_insert, insert_if_absent, on_conflict_
 from elearn import accounts, visibility
 from elearn.models import ActiveTime, ActivityClock, EndedSession, ModuleProgress, ModuleVisibility, ModuleVisibilityGroup, SectionProgress, User
 from elearn.models.base import utcnow
+from elearn.models.outbox import XAPI
+from elearn.outbox.queue import bound, queue_for_each
 from elearn.xapi import record as xapi
 
 if TYPE_CHECKING:
@@ -292,23 +294,31 @@ _MOVE_CLOCK = (
 )
 
 
-def _move_clock_add_time() -> Any:
-    """PostgreSQL: :data:`_MOVE_CLOCK` and the time row's upsert (:func:`_touch_activity`) as one statement,
-    a data-modifying CTE: the time row is written only if the clock moved, and returns a row only if it did
-    (the driver reports no rowcount for it). One round trip fewer on every heartbeat, the busiest request."""
-    moved = _MOVE_CLOCK.returning(_CLOCK.user_id).cte("moved")
+def _time_from(moved: Any) -> Any:
+    """PostgreSQL: the time row's upsert (:func:`_touch_activity`) for the learner the CTE ``moved``
+    returns, so written only if the clock moved; it returns a row only then (the driver reports no
+    rowcount for it)."""
     columns = ("user_id", "module_slug", "section_id", "day", "seconds", "first_activity_at", "last_activity_at")
     values = select(  # type: ignore[call-overload]
         moved.c.user_id,
-        bindparam("module_slug", type_=_TIME.module_slug.type),
-        bindparam("section_id", type_=_TIME.section_id.type),
+        # not named after sectionprogress's columns: in an UPDATE of the same statement (_CREDIT_AND_MARK),
+        # parameters named after the table's columns would be set on the row
+        bindparam("time_module", type_=_TIME.module_slug.type),
+        bindparam("time_section", type_=_TIME.section_id.type),
         bindparam("day", type_=_TIME.day.type),
         bindparam("seconds", type_=_TIME.seconds.type),
         bindparam("now", type_=_TIME.first_activity_at.type),
         bindparam("now", type_=_TIME.last_activity_at.type),
     )
-    statement = postgresql.insert(ActiveTime.__table__).from_select(columns, values).add_cte(moved)  # type: ignore[attr-defined]
+    statement = postgresql.insert(ActiveTime.__table__).from_select(columns, values)  # type: ignore[attr-defined]
     return on_conflict_count(statement, **_TIME_ROW).returning(_TIME.user_id)  # type: ignore[arg-type]
+
+
+def _move_clock_add_time() -> Any:
+    """PostgreSQL: :data:`_MOVE_CLOCK` and the time row's upsert as one statement, a data-modifying CTE.
+    One round trip fewer on every heartbeat, the busiest request."""
+    moved = _MOVE_CLOCK.returning(_CLOCK.user_id).cte("moved")
+    return _time_from(moved).add_cte(moved)
 
 
 _MOVE_CLOCK_ADD_TIME = _move_clock_add_time()
@@ -346,6 +356,12 @@ def _first_credit(opened_at: datetime, claimed: int, now: datetime) -> int:
     return max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
 
 
+def _allowed(credited_until: datetime, claimed: int, now: datetime) -> int:
+    """The seconds a heartbeat claiming ``claimed`` may credit on a clock at ``credited_until``."""
+    elapsed = int((now - as_utc(credited_until)).total_seconds())
+    return max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
+
+
 def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed: int, now: datetime,
                    credited_until: datetime | None, module_slug: str, section_id: str, only_write: bool = False) -> int:
     """Move the learner's clock forward from ``credited_until`` (as read; None: no clock yet), add the
@@ -370,13 +386,12 @@ def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed:
                 continue
             _touch_activity(session, user_id, module_slug, section_id, now, credit)
             return credit
-        elapsed = int((now - as_utc(credited_until)).total_seconds())
-        credit = max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
+        credit = _allowed(credited_until, claimed, now)
         if credit == 0:
             return 0
         if together:
             moved = session.connection().execute(_MOVE_CLOCK_ADD_TIME_ONLY if only_write else _MOVE_CLOCK_ADD_TIME, {
-                "learner": user_id, "read": credited_until, "now": now, "module_slug": module_slug, "section_id": section_id,
+                "learner": user_id, "read": credited_until, "now": now, "time_module": module_slug, "time_section": section_id,
                 "day": local(now).date(), "seconds": credit,
             }).first() is not None
         else:
@@ -397,6 +412,79 @@ _MARK_READ_IF_DUE = _MARK_READ.where(
     .scalar_subquery()
     >= bindparam("threshold"),
 )
+
+
+#: Heartbeat parameters of the read mark's xAPI message (:func:`elearn.outbox.queue.queue_for_each`).
+_OUTBOX = "outbox_"
+
+
+def _credit_and_mark(first: bool) -> Any:
+    """PostgreSQL: a heartbeat on an unread section in one statement that commits on its own
+    (:data:`elearn.db.ONLY_WRITE`). It moves the learner's clock (``first``: creates it, unless another
+    request just did), adds the time row, marks the section read if its time (as it was, plus these
+    seconds) reaches ``threshold``, and queues the xAPI message of the mark. Each data-modifying CTE
+    reads the rows of the one before, so nothing is written past a step that wrote nothing. The answer
+    says whether the clock moved and whether the section was marked. It replaces BEGIN, the credit,
+    :data:`_MARK_READ_IF_DUE`, the message's INSERT and COMMIT: five round trips to one on a reader's
+    first heartbeat of each section."""
+    if first:
+        clock = ActivityClock.__table__  # type: ignore[attr-defined]
+        moving = postgresql.insert(clock).values(user_id=bindparam("learner"), credited_until=bindparam("now"))
+        moved = moving.on_conflict_do_nothing(index_elements=[_CLOCK.user_id]).returning(_CLOCK.user_id).cte("moved")
+    else:
+        moved = _MOVE_CLOCK.returning(_CLOCK.user_id).cte("moved")
+    timed = _time_from(moved).cte("timed")
+    spent = (
+        select(func.coalesce(func.sum(_TIME.seconds), 0))
+        .where(_TIME.user_id == bindparam("learner"), _TIME.module_slug == bindparam("module"), _TIME.section_id == bindparam("section"))
+        .scalar_subquery()
+    )
+    marked = (
+        _MARK_READ.where(exists(select(timed.c.user_id)), spent + bindparam("seconds") >= bindparam("threshold"))
+        .returning(_SECTIONS.user_id)
+        .cte("marked")
+    )
+    queued = queue_for_each(marked, _OUTBOX).cte("queued")
+    return (
+        select(exists(select(timed.c.user_id)).label("credited"), exists(select(marked.c.user_id)).label("marked"))
+        .add_cte(moved, timed, marked, queued)
+        .execution_options(**{ONLY_WRITE: True})
+    )
+
+
+#: :func:`_credit_and_mark` for a learner whose clock runs, and for one without a clock yet.
+_CREDIT_AND_MARK = _credit_and_mark(first=False)
+_FIRST_CREDIT_AND_MARK = _credit_and_mark(first=True)
+
+
+def _credit_marking_read(session: Session, user_id: int, opened_at: datetime, claimed: int, now: datetime,
+                         credited_until: datetime | None, module_slug: str, section_id: str, threshold: int) -> Heartbeat:
+    """PostgreSQL, a heartbeat on a section still unread: :data:`_CREDIT_AND_MARK` (or
+    :data:`_FIRST_CREDIT_AND_MARK`), retried as :func:`_advance_clock` retries when another heartbeat
+    moved (or created) the clock first. When it marked the section, the module's read sections are
+    counted after its commit: of two heartbeats marking a module's last two sections at once, the
+    later to commit sees both."""
+    connection = session.connection()
+    parameters = {
+        "learner": user_id, "module": module_slug, "section": section_id, "threshold": threshold, "now": now,
+        "time_module": module_slug, "time_section": section_id, "day": local(now).date(),
+        **bound(XAPI, xapi.section_read_message(user_id, module_slug, section_id, now), utcnow(), _OUTBOX),
+    }
+    for _ in range(5):
+        if credited_until is None:
+            statement, credit = _FIRST_CREDIT_AND_MARK, _first_credit(opened_at, claimed, now)
+        else:
+            statement, credit = _CREDIT_AND_MARK, _allowed(credited_until, claimed, now)
+        if credit == 0:
+            break
+        done = connection.execute(statement, {**parameters, "read": credited_until, "seconds": credit}).one()
+        if done.credited:
+            if not done.marked:
+                return Heartbeat(credit)
+            sections_read = connection.execute(_READ_IN_MODULE, {"user_id": user_id, "module_slug": module_slug}).scalar()
+            return Heartbeat(credit, True, int(sections_read or 0))
+        credited_until = connection.execute(_CLOCK_OF, {"user_id": user_id}).scalar()
+    return Heartbeat()
 
 
 def _mark_read_if_due(session: Session, user_id: int, module_slug: str, section_id: str, now: datetime, threshold: int) -> bool:
@@ -498,6 +586,11 @@ def _credit(
         return Heartbeat()
     credited_until, unread = rows[0].credited_until, rows[0].unread  # the same on every row
     may_mark_read = bool(read_after is not None and unread)
+    if may_mark_read and session.connection().dialect.name == "postgresql":
+        done = _credit_marking_read(session, user_id, opened_at, claimed, now, credited_until, module_slug, section_id,
+                                    read_after)
+        session.commit()
+        return done
     credit = _advance_clock(session, user_id, opened_at, claimed, now, credited_until, module_slug, section_id,
                             only_write=not may_mark_read)
     if not credit:

@@ -14,7 +14,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, func
+from sqlalchemy import Insert, bindparam, func
+from sqlalchemy import select as sql_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -31,14 +32,16 @@ class Message:
     user_id: int | None = None
 
 
+def row(channel: str, message: Message, now: datetime) -> dict[str, Any]:
+    """The outbox row that queues ``message`` in ``channel`` (the one definition of its columns)."""
+    return {"channel": channel, "key": message.key[:400], "user_id": message.user_id, "payload": message.payload,
+            "created_at": now, "attempts": 0, "last_error": ""}
+
+
 def queue(session: Session, channel: str, messages: Iterable[Message]) -> None:
     """Add ``messages`` to ``channel`` in the session's transaction (one INSERT, duplicates skipped)."""
     now = utcnow()
-    rows = [
-        {"channel": channel, "key": m.key[:400], "user_id": m.user_id, "payload": m.payload, "created_at": now,
-         "attempts": 0, "last_error": ""}
-        for m in messages
-    ]
+    rows = [row(channel, m, now) for m in messages]
     if not rows:
         return
     # Core on the session's connection (same transaction), without the ORM's execution layer.
@@ -53,6 +56,22 @@ def _insert_ignoring_duplicates(dialect_name: str) -> Insert:
     dialect = postgresql if dialect_name == "postgresql" else sqlite
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     return dialect.insert(table).on_conflict_do_nothing(index_elements=["channel", "key"])
+
+
+def queue_for_each(rows: Any, prefix: str) -> Insert:
+    """PostgreSQL: an INSERT that queues one message per row of ``rows`` (a CTE of the same statement),
+    its columns bound as ``{prefix}channel``, ``{prefix}key``... (:func:`bound`), duplicates skipped. A
+    write and the message that reports it then go in one statement, the message only if the write
+    happened."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    names = tuple(row("", Message("", {}), utcnow()))  # the columns :func:`row` fills
+    values = sql_select(*(bindparam(prefix + name, type_=table.c[name].type) for name in names)).select_from(rows)
+    return postgresql.insert(table).from_select(names, values).on_conflict_do_nothing(index_elements=["channel", "key"])
+
+
+def bound(channel: str, message: Message, now: datetime, prefix: str) -> dict[str, Any]:
+    """The parameters of :func:`queue_for_each` for ``message``."""
+    return {prefix + name: value for name, value in row(channel, message, now).items()}
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,13 @@ def module_launched(session: Session, user_id: int, slug: str, at: datetime | No
 
 def section_read(session: Session, user_id: int, slug: str, section_id: str, at: datetime | None = None) -> None:
     """The learner read a section (``experienced``; once per section)."""
+    queue(session, XAPI, [section_read_message(user_id, slug, section_id, at)])
+
+
+def section_read_message(user_id: int, slug: str, section_id: str, at: datetime | None = None) -> Message:
+    """:func:`section_read`'s message (the heartbeat queues it in the statement that marks the section)."""
     payload = {"verb": "experienced", "module": slug, "section": section_id, "at": _at(at)}
-    queue(session, XAPI, [Message(f"section/{user_id}/{slug}/{section_id}", payload, user_id)])
+    return Message(f"section/{user_id}/{slug}/{section_id}", payload, user_id)
 
 
 def quiz_attempted(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlmodel import Session, func, select
 
 from elearn.db import get_engine, session_scope
@@ -191,6 +192,57 @@ def test_a_section_counts_as_read_once_its_active_time_reaches_the_rule_over_sev
         messages = session.exec(select(OutboxMessage.key, OutboxMessage.payload)).all()
     assert [(key, payload["verb"], payload["section"]) for key, payload in messages if key.startswith("section/")] == [
         (f"section/{learner.id}/mod/intro", "experienced", "intro")]
+
+
+@pytest.mark.parametrize("clock_runs", [True, False], ids=["clock-runs", "first-credit"])
+@pytest.mark.parametrize("other_claims", [30, 10])
+def test_two_tabs_on_an_unread_section_credit_and_mark_it_once(app, learner, monkeypatch, other_claims, clock_runs):
+    """A forced interleaving on a section still unread: A reads (the section unread, the clock or that
+    there is none yet), B is credited (30 s: enough to mark the section read; 10 s: not enough), then A
+    writes. A credits what is left (nothing) and marks nothing, though its own claim would have reached
+    the rule: the section is marked at most once, by the time really credited, and the LRS hears of it
+    at most once."""
+    with app.app_context(), session_scope() as session:
+        tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
+    before = 10 if clock_runs else 0
+    if clock_runs:
+        assert heartbeat(app, learner.id, 10, T0 + timedelta(seconds=10)) == tracking.Heartbeat(10)
+    open_module(app, learner.id, "mod", OPENED)
+    at = T0 + timedelta(seconds=40)
+    real_credit = tracking._credit  # noqa: SLF001 - the interleaving point: after the read, before the writes
+    other_tab: list[tracking.Heartbeat | None] = []
+
+    def let_the_other_tab_in_then_credit(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        if not other_tab:
+            other_tab.append(None)  # B's own credit goes straight through
+            with Session(get_engine(app)) as other:
+                other_tab[0] = tracking.heartbeat(other, learner.id, "mod", "intro", other_claims, now=at, read_after=30)
+        return real_credit(*args, **kwargs)
+
+    monkeypatch.setattr(tracking, "_credit", let_the_other_tab_in_then_credit)
+    with Session(get_engine(app)) as session:
+        first = tracking.heartbeat(session, learner.id, "mod", "intro", 30, now=at, read_after=30)
+    marked = other_claims == 30
+    assert other_tab == [tracking.Heartbeat(other_claims, read=marked, sections_read=1 if marked else 0)]
+    assert first == tracking.Heartbeat()
+    assert total(app, learner.id) == before + other_claims
+    assert read_at(app, learner.id, "intro") == (at if marked else None)
+    with app.app_context(), session_scope() as session:
+        queued = session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith("section/"))).all()
+    assert len(queued) == (1 if marked else 0)
+
+
+def test_a_heartbeat_below_the_rule_credits_without_marking(app, learner):
+    """The clock running, a section unread: the seconds are credited, the section stays unread until its
+    time reaches the rule, and nothing is queued for the LRS before."""
+    with app.app_context(), session_scope() as session:
+        tracking.record_visit(session, learner.id, "mod", "intro", now=T0)
+    assert heartbeat(app, learner.id, 10, T0 + timedelta(seconds=10)) == tracking.Heartbeat(10)
+    assert heartbeat(app, learner.id, 19, T0 + timedelta(seconds=29)) == tracking.Heartbeat(19)  # 29 s
+    assert read_at(app, learner.id, "intro") is None and total(app, learner.id) == 29
+    with app.app_context(), session_scope() as session:
+        assert not session.exec(select(OutboxMessage).where(OutboxMessage.key.startswith("section/"))).all()
+    assert heartbeat(app, learner.id, 1, T0 + timedelta(seconds=30)) == tracking.Heartbeat(1, read=True, sections_read=1)
 
 
 def test_a_heartbeat_that_credits_nothing_marks_nothing_read(app, learner):
