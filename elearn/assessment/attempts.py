@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -122,11 +122,36 @@ def standing(session: Session, user_id: int, kind: Kind, bank: QuestionBank) -> 
     return Standing(kind, tuple(attempts_of(session, user_id, kind)), allowed_attempts(kind, bank))
 
 
+#: A learner's attempts at both assessments, oldest first; built once.
+_LEARNER_ATTEMPTS = (
+    select(AssessmentAttempt).where(AssessmentAttempt.user_id == bindparam("user_id")).order_by(col(AssessmentAttempt.attempt_number))
+)
+#: Where :func:`learner_attempts` keeps its answer in ``Session.info``.
+_ATTEMPTS_KEY = "elearn.assessment_attempts"
+
+
+def learner_attempts(session: Session, user_id: int) -> tuple[AssessmentAttempt, ...]:
+    """A learner's attempts at both assessments, oldest first, read once per transaction.
+
+    The catalog asks three times (its certificate line: is the final assessment passed? its panel: the
+    standings; its before/after), so the answer is kept in the session for the transaction that read
+    it: a commit or a rollback reads it anew (as :func:`elearn.visibility.visibility_rules`). Pages
+    that open or submit an attempt read it with :func:`attempts_of`, and commit before reading again.
+    """
+    session.connection()  # the transaction the answer belongs to
+    transaction = session.get_transaction()
+    kept = session.info.get(_ATTEMPTS_KEY)
+    if kept is not None and kept[0] is transaction and kept[1] == user_id:
+        return kept[2]
+    attempts = tuple(session.exec(_LEARNER_ATTEMPTS, params={"user_id": user_id}))  # type: ignore[call-overload]
+    session.info[_ATTEMPTS_KEY] = (transaction, user_id, attempts)
+    return attempts
+
+
 def standings(session: Session, user_id: int, bank: QuestionBank) -> dict[Kind, Standing]:
     """Where a learner stands with each assessment, in one query (the pages that show both)."""
-    statement = select(AssessmentAttempt).where(AssessmentAttempt.user_id == user_id)
     by_kind: dict[str, list[AssessmentAttempt]] = {kind.value: [] for kind in Kind}
-    for attempt in session.exec(statement.order_by(col(AssessmentAttempt.attempt_number))):
+    for attempt in learner_attempts(session, user_id):
         by_kind.setdefault(attempt.kind, []).append(attempt)
     return {kind: Standing(kind, tuple(by_kind[kind.value]), allowed_attempts(kind, bank)) for kind in Kind}
 

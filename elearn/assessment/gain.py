@@ -16,7 +16,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from elearn.assessment.attempts import Kind
+from elearn.assessment.attempts import Kind, learner_attempts
 from elearn.assessment.bank import QuestionBank
 from elearn.models import AssessmentAttempt, TrainingGroup, User
 from elearn.reporting.catalog import Catalog
@@ -68,8 +68,8 @@ def _fill(gains: dict[int, LearnerGain], row: Sequence) -> None:
         learner.after, learner.after_at, learner.after_outcome = percent, at, outcome or {}
 
 
-def learner_gains(session: Session, filters: ReportFilters, catalog: Catalog, user_id: int | None = None) -> list[LearnerGain]:
-    """Every learner matching ``filters`` who took an assessment, by name; one learner with ``user_id``."""
+def learner_gains(session: Session, filters: ReportFilters, catalog: Catalog) -> list[LearnerGain]:
+    """Every learner matching ``filters`` who took an assessment, by name."""
     attempt = AssessmentAttempt
     statement = (
         select(
@@ -80,7 +80,7 @@ def learner_gains(session: Session, filters: ReportFilters, catalog: Catalog, us
         .join(User, col(User.id) == col(attempt.user_id))
         .outerjoin(TrainingGroup, col(TrainingGroup.id) == col(User.group_id))
         .where(col(attempt.submitted_at).is_not(None))
-        .where(*(learner_conditions(filters, catalog) if user_id is None else [col(User.id) == user_id]))
+        .where(*learner_conditions(filters, catalog))
         .order_by(col(User.full_name), col(User.id), col(attempt.attempt_number))
     )
     gains: dict[int, LearnerGain] = {}
@@ -89,10 +89,16 @@ def learner_gains(session: Session, filters: ReportFilters, catalog: Catalog, us
     return list(gains.values())
 
 
-def learner_gain(session: Session, user_id: int) -> LearnerGain | None:
-    """One learner's before and after (the learner's own page)."""
-    found = learner_gains(session, ReportFilters(), Catalog(()), user_id=user_id)
-    return found[0] if found else None
+def learner_gain(session: Session, user: User) -> LearnerGain | None:
+    """One learner's before and after, on the learner's own pages (which show the scores: the group,
+    for the exports, is left empty), from the attempts the transaction has read
+    (:func:`elearn.assessment.attempts.learner_attempts`: the catalog reads them once for all its panels)."""
+    gains: dict[int, LearnerGain] = {}
+    for a in learner_attempts(session, user.id):  # type: ignore[arg-type]
+        if a.submitted_at is not None:
+            _fill(gains, (user.id, user.full_name, user.email, user.profession, "", a.kind, a.attempt_number, a.percent, a.passed,
+                          a.submitted_at, a.outcome))
+    return gains.get(user.id)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import Session, col, select
 
+from elearn.assessment.attempts import learner_attempts
 from elearn.certificates.active_time import ActiveTimeShortfall, active_time_shortfall
 from elearn.certificates.credential import ModuleRecord
 from elearn.certificates.path import TrainingPath
 from elearn.learning.progress import ModuleState, Status, active_seconds_by_module, learner_overview
 from elearn.learning.tracking import as_utc
 from elearn.i18n import _
-from elearn.models import AssessmentAttempt, Certificate, User
+from elearn.models import Certificate, User
 from elearn.visibility import visible_slugs
 
 #: The stored kind of final-assessment attempts (``elearn.assessment.attempts.Kind.FINAL``).
@@ -145,14 +146,8 @@ def final_assessment_missing(session: Session, user_id: int, path: TrainingPath)
     plan = path.assessment
     if plan is None or not plan.final_required:
         return ()
-    passed = session.exec(
-        select(AssessmentAttempt.id).where(
-            AssessmentAttempt.user_id == user_id,
-            AssessmentAttempt.kind == FINAL_KIND,
-            col(AssessmentAttempt.passed).is_(True),
-        )
-    ).first()
-    return () if passed is not None else (MissingModule(FINAL_KIND, _("Évaluation finale"), _("à réussir"), assessment=True),)
+    passed = any(a.kind == FINAL_KIND and a.passed for a in learner_attempts(session, user_id))
+    return () if passed else (MissingModule(FINAL_KIND, _("Évaluation finale"), _("à réussir"), assessment=True),)
 
 
 def _active_time(

@@ -10,12 +10,13 @@ import random
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select
 
 from elearn.assessment import attempts as rules
 from elearn.assessment.attempts import Kind
 from elearn.assessment.bank import load_bank
-from elearn.db import session_scope
+from elearn.db import get_engine, session_scope
 from elearn.groups import create_group
 from elearn.models import Role, SurveyResponse, User
 from tests.assessment.conftest import complete_path
@@ -61,6 +62,22 @@ def test_the_learner_sees_before_and_after(app, client, auth, group_world):
     auth.login("lea@exemple.fr")
     page = text(client.get("/progression"))
     assert "Avant (test de positionnement)" in page and "33 %" in page and "100 %" in page and "+67 points" in page
+
+
+def test_the_catalog_reads_the_attempts_once_for_its_panels(app, client, auth, group_world):
+    """The certificate line (is the final assessment passed?), the assessment panel and the before/after
+    all come from one read of the learner's attempts."""
+    auth.login("lea@exemple.fr")
+    statements: list[str] = []
+    listen = lambda _conn, _cursor, statement, *_args: statements.append(statement)  # noqa: E731
+    event.listen(get_engine(app), "before_cursor_execute", listen)
+    try:
+        page = text(client.get("/modules"))
+    finally:
+        event.remove(get_engine(app), "before_cursor_execute", listen)
+    assert "33 %" in page and "100 %" in page and "+67 points" in page
+    assert "Obtenir mon attestation" in page  # the final assessment is passed: nothing missing
+    assert len([s for s in statements if "FROM assessmentattempt" in s]) == 1
 
 
 def test_a_trainer_sees_their_group_gain_and_the_per_question_table_only(app, client, auth, group_world):

@@ -37,7 +37,8 @@ class Assessments:
         return standings(get_session(), user_id, self.bank)
 
     def final_standing(self, user_id: int) -> Standing | None:
-        return self.standing(user_id, Kind.FINAL) if self.plan.final else None
+        """From :meth:`standings` (the attempts read once per transaction: the catalog's panels ask too)."""
+        return self.standings(user_id)[Kind.FINAL] if self.plan.final else None
 
 
 def current_assessments() -> Assessments | None:

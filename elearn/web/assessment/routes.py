@@ -73,7 +73,7 @@ def _assessment_panel() -> dict[str, object]:
     if offered:
         standings = found.standings(current_user.id)  # type: ignore[union-attr]
         panel = [(kind, standings[kind], why_closed(found, kind, standings[kind])) for kind in offered]  # type: ignore[arg-type]
-    gain = learner_gain(get_session(), current_user.id) if found is not None else None
+    gain = learner_gain(get_session(), current_user) if found is not None else None
     return {"assessment_panel": panel, "assessment_gain": gain, "hot_survey_due": hot_due()}
 
 
@@ -89,7 +89,7 @@ def landing(kind: str):
         bank=found.bank,
         standing=standing,
         closed_reason=why_closed(found, kind_, standing),
-        gain=learner_gain(get_session(), current_user.id),
+        gain=learner_gain(get_session(), current_user),
         final_required=found.plan.final_required,
     )
 
@@ -151,7 +151,7 @@ def _render_result(found: Assessments, kind: Kind, standing: rules.Standing, cur
         questions=rules.drawn_questions(current, found.bank) if visible else [],
         correction_visible=visible,
         closed_reason=why_closed(found, kind, standing),
-        gain=learner_gain(get_session(), current_user.id),
+        gain=learner_gain(get_session(), current_user),
         hot_survey_due=hot_due(),
     )
 
