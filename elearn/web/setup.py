@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from flask import Flask, abort, g, render_template, request
 from flask_login import AnonymousUserMixin, LoginManager
@@ -53,9 +54,13 @@ def init_extensions(app: Flask) -> None:
 
     @app.before_request
     def _refuse_nul_characters() -> None:
-        # PostgreSQL text cannot hold U+0000 and no genuine form sends one: a 400 rather than a 500.
-        fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
-        if "\x00" in request.path or any("\x00" in name + value for name, value in fields):
+        # PostgreSQL text cannot hold U+0000 and no genuine form sends one: a 400 rather than a 500. The
+        # query string is searched as sent (U+0000 is only ever "%00" or a raw NUL there), and only a
+        # form body is parsed for it (Werkzeug parses no other): a GET costs no parsing.
+        query = request.query_string
+        if "\x00" in request.path or b"%00" in query or b"\x00" in query:
+            abort(400)
+        if request.mimetype in FORM_TYPES and any("\x00" in name + value for name, value in request.form.items(multi=True)):
             abort(400)
 
     i18n.init_app(app)
@@ -71,14 +76,10 @@ def init_extensions(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):  # noqa: ANN001, ANN202 - Flask response
         origins = framing.frame_origins(app)  # LTI platforms may show elearn in their pages
-        response.headers.setdefault("Content-Security-Policy", framing.content_security_policy(
-            SECURITY_HEADERS["Content-Security-Policy"], origins, g.get("csp_form_action")))
-        for name, value in SECURITY_HEADERS.items():
-            if not (origins and name == "X-Frame-Options"):
-                response.headers.setdefault(name, value)
-        if app.config["SESSION_COOKIE_SECURE"]:
-            # Only when served over HTTPS (ELEARN_SECURE_COOKIES=1): browsers then refuse plain HTTP.
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        present = {name.lower() for name in response.headers.keys()}  # noqa: SIM118 - Headers: a view's own wins
+        for lowered, name, value in _security_header_values(origins, g.get("csp_form_action"), app.config["SESSION_COOKIE_SECURE"]):
+            if lowered not in present:
+                response.headers.add(name, value)
         if response.mimetype == "text/html" and "Cache-Control" not in response.headers and _has_user():
             # Pages with personal data stay out of shared and back-button caches.
             response.headers["Cache-Control"] = "private, no-store"
@@ -99,6 +100,23 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
 }
+
+
+#: Bodies Werkzeug parses into ``request.form``.
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+@lru_cache(maxsize=64)
+def _security_header_values(origins: tuple[str, ...], form_action: str | None, secure: bool) -> tuple[tuple[str, str, str], ...]:
+    """The security headers of a response, as (lower-cased name, name, value): built once per set of
+    LTI origins and form target, not on every response."""
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": framing.content_security_policy(
+        SECURITY_HEADERS["Content-Security-Policy"], origins, form_action)}
+    if origins:  # framed by the platforms: frame-ancestors says where
+        del headers["X-Frame-Options"]
+    if secure:  # only when served over HTTPS (ELEARN_SECURE_COOKIES=1): browsers then refuse plain HTTP
+        headers["Strict-Transport-Security"] = "max-age=31536000"
+    return tuple((name.lower(), name, value) for name, value in headers.items())
 
 
 def _roll_back_quietly() -> None:

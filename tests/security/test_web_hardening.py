@@ -32,6 +32,34 @@ def test_every_answer_carries_the_security_headers(client, path):
     assert "Strict-Transport-Security" not in headers  # plain HTTP by default: HSTS would be a lie
 
 
+def test_each_header_is_sent_once_and_a_views_own_wins(tmp_path):
+    """The headers are added where the view sent none: a view's own policy (the stored images'
+    ``default-src 'none'``) is kept, and no header is sent twice."""
+    app = make_test_app(tmp_path)
+    app.add_url_rule("/image-test", "image_test", lambda: ("x", 200, {"Content-Security-Policy": "default-src 'none'"}))
+    headers = app.test_client().get("/image-test").headers
+    assert headers.getlist("Content-Security-Policy") == ["default-src 'none'"]
+    for name in SECURITY_HEADERS:
+        assert len(headers.getlist(name)) == 1, name
+
+
+@pytest.mark.parametrize("request_args", [
+    {"path": "/login?q=%00"},
+    {"path": "/login?%00=x"},
+    {"path": "/login", "method": "POST", "data": {"email": "a\x00@exemple.fr", "password": "x"}},
+    {"path": "/login", "method": "POST", "data": {"email\x00": "a@exemple.fr"}},
+    {"path": "/login", "method": "POST", "data": {"email": "a\x00@exemple.fr"}, "content_type": "multipart/form-data"},
+])
+def test_a_nul_character_is_refused_before_any_page_runs(client, request_args):
+    """PostgreSQL text cannot hold U+0000: a query string or a form carrying one gets a 400, not a 500."""
+    arguments = dict(request_args)
+    assert client.open(arguments.pop("path"), **arguments).status_code == 400
+
+
+def test_an_encoded_percent_sign_is_no_nul_character(client):
+    assert client.get("/login?next=%2500").status_code == 200
+
+
 def test_hsts_is_sent_when_cookies_are_secure(tmp_path, monkeypatch):
     monkeypatch.setenv("ELEARN_SECURE_COOKIES", "1")
     app = make_test_app(tmp_path)

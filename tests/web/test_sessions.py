@@ -67,3 +67,39 @@ def test_a_changed_session_is_written_at_once(app):
     response = client.post("/logout")
     assert _sets_session_cookie(response)
     assert client.get("/modules").status_code == 302
+
+
+def test_a_cookie_verified_before_still_expires(app, monkeypatch):
+    """Each worker keeps the cookies it verified (elearn.web.sessions): a kept one still has its age
+    checked on every request."""
+    client = app.test_client()
+    _log_in(client)
+    assert client.get("/modules").status_code == 200
+    assert client.get("/modules").status_code == 200  # from the kept cookies
+    later = time.time() + 15 * 24 * 3600
+    monkeypatch.setattr("elearn.web.sessions.time.time", lambda: later)
+    response = client.get("/modules")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_new_signing_key_refuses_cookies_verified_with_the_old_one(app):
+    client = app.test_client()
+    _log_in(client)
+    assert client.get("/modules").status_code == 200
+    app.secret_key = "une autre clé, après une fuite"
+    response = client.get("/modules")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_session_holding_a_list_is_verified_each_time(app):
+    """Flashed messages are a list the request may change in place: such a session is not kept."""
+    client = app.test_client()
+    _log_in(client)
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "Bonjour")]
+    cookie = client.get_cookie("session").value
+    client.get("/progression")
+    kept = app.extensions["elearn.verified_sessions"][1]
+    assert cookie not in kept
+    client.get("/modules")  # the message was shown: the new cookie holds plain values only
+    assert client.get_cookie("session").value in kept
