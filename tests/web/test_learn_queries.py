@@ -29,8 +29,8 @@ QUIZ_SECTION = "/modules/premiers-pas/verifier-ses-acquis"
 QUIZ = "/modules/premiers-pas/quiz/verifier-ses-acquis-quiz-1"
 RIGHT = {"q1": "c1", "q2": ["c1", "c2"]}
 #: The user (one primary-key get), who sees which module (one query, elearn.visibility), then the
-#: learner's module states (three queries for all modules).
-READ_STATEMENTS = 5
+#: learner's module states (one query for all modules: elearn.learning.progress._STATES_OF).
+READ_STATEMENTS = 3
 
 
 @dataclass
