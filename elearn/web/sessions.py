@@ -29,7 +29,8 @@ from itsdangerous import BadSignature
 
 #: How old an unchanged session cookie gets before it is written again to push its expiry back.
 REWRITE_AFTER = timedelta(hours=1)
-#: How many verified cookies a worker keeps (the oldest go first): a few megabytes at most.
+#: How many verified cookies a worker keeps (the oldest go first): about 4 MB for a learner's cookie and
+#: session (measured with tracemalloc, 4,096 logged-in sessions); more if sessions grew larger.
 VERIFIED_KEPT = 4096
 #: Where the verified cookies are kept in ``app.extensions``, per signing keys.
 _VERIFIED_KEY = "elearn.verified_sessions"
