@@ -13,7 +13,8 @@ import sqlite3
 import time
 from functools import lru_cache
 from datetime import UTC, datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
+from typing import TypeVar
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
@@ -215,6 +216,23 @@ def _close_session(_exc: BaseException | None) -> None:
         session.rollback()
     finally:
         session.close()
+
+
+_Kept = TypeVar("_Kept")
+
+
+def once_per_transaction(session: Session, key: Hashable, read: Callable[[], _Kept]) -> _Kept:
+    """``read()``'s answer, kept in the session for the transaction that read it: a page that asks
+    several times (the audiences, a learner's assessment attempts) reads once, and a commit or a
+    rollback reads anew. Only for answers that the transaction itself does not change."""
+    session.connection()  # the transaction the answer belongs to
+    transaction = session.get_transaction()
+    kept = session.info.get(key)
+    if kept is not None and kept[0] is transaction:
+        return kept[1]
+    answer = read()
+    session.info[key] = (transaction, answer)
+    return answer
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from sqlalchemy import and_, delete, or_
 from sqlmodel import Session, select
 
 from elearn.accounts import record
+from elearn.db import once_per_transaction
 from elearn.groups import GroupError
 from elearn.i18n import N_, _
 from elearn.models import ModuleVisibility, ModuleVisibilityGroup, Role, TrainingGroup, User
@@ -100,14 +101,7 @@ def visibility_rules(session: Session) -> VisibilityRules:
     A page may ask several times (its modules, then the certificate's required ones): the answer is
     kept in the session for the transaction that read it, so a commit or a rollback reads it anew.
     """
-    connection = session.connection()
-    transaction = session.get_transaction()
-    kept = session.info.get(_RULES_KEY)
-    if kept is not None and kept[0] is transaction:
-        return kept[1]
-    rules = _read_rules(connection)
-    session.info[_RULES_KEY] = (transaction, rules)
-    return rules
+    return once_per_transaction(session, _RULES_KEY, lambda: _read_rules(session.connection()))
 
 
 #: Where :func:`visibility_rules` keeps its answer in ``Session.info``.

@@ -30,6 +30,7 @@ from sqlmodel import Session, col, select
 from elearn.assessment.bank import QuestionBank
 from elearn.content.model import Question
 from elearn.content.quiz import score_question
+from elearn.db import once_per_transaction
 from elearn.i18n import _
 from elearn.models import AssessmentAttempt
 from elearn.models.base import utcnow
@@ -135,17 +136,12 @@ def learner_attempts(session: Session, user_id: int) -> tuple[AssessmentAttempt,
 
     The catalog asks three times (its certificate line: is the final assessment passed? its panel: the
     standings; its before/after), so the answer is kept in the session for the transaction that read
-    it: a commit or a rollback reads it anew (as :func:`elearn.visibility.visibility_rules`). Pages
+    it (:func:`elearn.db.once_per_transaction`). Pages
     that open or submit an attempt read it with :func:`attempts_of`, and commit before reading again.
     """
-    session.connection()  # the transaction the answer belongs to
-    transaction = session.get_transaction()
-    kept = session.info.get(_ATTEMPTS_KEY)
-    if kept is not None and kept[0] is transaction and kept[1] == user_id:
-        return kept[2]
-    attempts = tuple(session.exec(_LEARNER_ATTEMPTS, params={"user_id": user_id}))  # type: ignore[call-overload]
-    session.info[_ATTEMPTS_KEY] = (transaction, user_id, attempts)
-    return attempts
+    return once_per_transaction(
+        session, (_ATTEMPTS_KEY, user_id), lambda: tuple(session.exec(_LEARNER_ATTEMPTS, params={"user_id": user_id}))  # type: ignore[call-overload]
+    )
 
 
 def standings(session: Session, user_id: int, bank: QuestionBank) -> dict[Kind, Standing]:

@@ -349,16 +349,11 @@ def _opening(rows: Sequence[Any], module_slug: str, prerequisites: Sequence[str]
     return as_utc(found[module_slug].started_at)
 
 
-def _first_credit(opened_at: datetime, claimed: int, now: datetime) -> int:
-    """What the learner's very first heartbeat may credit: no more than the time since they opened the
-    module (its first page view), so even the first seconds never exceed wall-clock time."""
-    elapsed = int((now - opened_at).total_seconds())
-    return max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
-
-
-def _allowed(credited_until: datetime, claimed: int, now: datetime) -> int:
-    """The seconds a heartbeat claiming ``claimed`` may credit on a clock at ``credited_until``."""
-    elapsed = int((now - as_utc(credited_until)).total_seconds())
+def _allowed(since: datetime, claimed: int, now: datetime) -> int:
+    """The seconds a heartbeat claiming ``claimed`` may credit: no more than the time since ``since``,
+    the learner's clock (what was credited up to), or for their very first heartbeat the moment they
+    opened the module (its first page view), so even the first seconds never exceed wall-clock time."""
+    elapsed = int((now - as_utc(since)).total_seconds())
     return max(0, min(claimed, elapsed, MAX_HEARTBEAT_SECONDS))
 
 
@@ -375,7 +370,7 @@ def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed:
     together = session.connection().dialect.name == "postgresql"
     for _ in range(5):
         if credited_until is None:
-            credit = _first_credit(opened_at, claimed, now)
+            credit = _allowed(opened_at, claimed, now)
             if credit == 0:
                 return 0
             try:
@@ -404,14 +399,15 @@ def _advance_clock(session: Session, user_id: int, opened_at: datetime, claimed:
     return 0
 
 
-#: The read rule as one prebuilt statement (Core, in the heartbeat's transaction): :data:`_MARK_READ`
-#: when the section's active time (all days together) reaches ``threshold`` seconds.
-_MARK_READ_IF_DUE = _MARK_READ.where(
+#: The learner's active time on a section, all days together.
+_SPENT_ON_SECTION = (
     select(func.coalesce(func.sum(_TIME.seconds), 0))
     .where(_TIME.user_id == bindparam("learner"), _TIME.module_slug == bindparam("module"), _TIME.section_id == bindparam("section"))
     .scalar_subquery()
-    >= bindparam("threshold"),
 )
+#: The read rule as one prebuilt statement (Core, in the heartbeat's transaction): :data:`_MARK_READ`
+#: when the section's active time reaches ``threshold`` seconds.
+_MARK_READ_IF_DUE = _MARK_READ.where(_SPENT_ON_SECTION >= bindparam("threshold"))
 
 
 #: Heartbeat parameters of the read mark's xAPI message (:func:`elearn.outbox.queue.queue_for_each`).
@@ -434,13 +430,8 @@ def _credit_and_mark(first: bool) -> Any:
     else:
         moved = _MOVE_CLOCK.returning(_CLOCK.user_id).cte("moved")
     timed = _time_from(moved).cte("timed")
-    spent = (
-        select(func.coalesce(func.sum(_TIME.seconds), 0))
-        .where(_TIME.user_id == bindparam("learner"), _TIME.module_slug == bindparam("module"), _TIME.section_id == bindparam("section"))
-        .scalar_subquery()
-    )
-    marked = (
-        _MARK_READ.where(exists(select(timed.c.user_id)), spent + bindparam("seconds") >= bindparam("threshold"))
+    marked = (  # the time as it was before this statement, plus these seconds
+        _MARK_READ.where(exists(select(timed.c.user_id)), _SPENT_ON_SECTION + bindparam("seconds") >= bindparam("threshold"))
         .returning(_SECTIONS.user_id)
         .cte("marked")
     )
@@ -472,7 +463,7 @@ def _credit_marking_read(session: Session, user_id: int, opened_at: datetime, cl
     }
     for _ in range(5):
         if credited_until is None:
-            statement, credit = _FIRST_CREDIT_AND_MARK, _first_credit(opened_at, claimed, now)
+            statement, credit = _FIRST_CREDIT_AND_MARK, _allowed(opened_at, claimed, now)
         else:
             statement, credit = _CREDIT_AND_MARK, _allowed(credited_until, claimed, now)
         if credit == 0:
